@@ -1,0 +1,47 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+    name: "MockRouter",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "mockrouter", targets: ["mockrouter"]),
+        .library(name: "CassetteFormat", targets: ["CassetteFormat"]),
+        .library(name: "MockServer", targets: ["MockServer"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+    ],
+    targets: [
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
+        .target(name: "CassetteFormat", dependencies: ["CZlib"]),
+        .target(name: "Playback", dependencies: [
+            "CassetteFormat",
+            .product(name: "NIOCore", package: "swift-nio"),
+        ]),
+        .target(name: "MockServer", dependencies: [
+            "CassetteFormat", "Playback",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .executableTarget(name: "mockrouter", dependencies: [
+            "CassetteFormat", "Playback", "MockServer",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+        ]),
+        .testTarget(name: "CassetteFormatTests", dependencies: ["CassetteFormat"]),
+        .testTarget(name: "MockServerTests", dependencies: [
+            "CassetteFormat", "Playback", "MockServer",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+        ]),
+    ]
+)

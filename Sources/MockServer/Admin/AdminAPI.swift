@@ -1,0 +1,79 @@
+import CassetteFormat
+import Foundation
+import Playback
+
+/// `/__admin/...`: health, the request journal, reset, and the loaded cassettes. JSON in and out.
+struct AdminAPI {
+    let service: MockService
+
+    func respond(method: String, path: String, query: String?) -> PlaybackPlan {
+        let session = AdminAPI.parameter("session", in: query)
+        switch (method, path) {
+        case ("GET", "/__admin/health"):
+            return .json(status: 200, body: health)
+        case ("GET", "/__admin/requests"):
+            let entries = service.journal.entries(session: session)
+            return .json(status: 200, body: .object([("requests", .array(entries.map(\.jsonValue)))]))
+        case ("POST", "/__admin/reset"):
+            service.reset(session: session)
+            return .json(status: 200, body: .object([("reset", .string(session ?? "all sessions"))]))
+        case ("GET", "/__admin/cassettes"):
+            return .json(status: 200, body: .object([("cassettes", .array(service.replayer.catalog.files.map(AdminAPI.summary)))]))
+        case (_, "/__admin/health"), (_, "/__admin/requests"), (_, "/__admin/cassettes"), (_, "/__admin/reset"):
+            let allowed = path == "/__admin/reset" ? "POST" : "GET"
+            return ErrorResponse(status: 405, message: "\(method) is not allowed on \(path); use \(allowed)", headers: [("allow", allowed)]).plan
+        default:
+            return ErrorResponse(status: 404, message: "Unknown admin endpoint \(path). Known: GET /__admin/health, GET /__admin/requests, POST /__admin/reset, GET /__admin/cassettes").plan
+        }
+    }
+
+    private var health: JSONValue {
+        let catalog = service.replayer.catalog
+        return .object([
+            ("status", .string("ok")),
+            ("version", .string(MockService.version)),
+            ("uptime_ms", .int(Int(Date().timeIntervalSince(service.startedAt) * 1000))),
+            ("cassettes", .int(catalog.files.count)),
+            ("interactions", .int(catalog.entries.count)),
+            ("speed", .double(service.configuration.speed)),
+        ])
+    }
+
+    static func summary(_ file: CassetteFile) -> JSONValue {
+        .object([
+            ("path", .string(file.path)),
+            ("header", file.header.jsonValue),
+            ("warnings", .array(file.warnings.map { .string($0.description) })),
+            ("interactions", .array(file.interactions.enumerated().map { offset, interaction in
+                .object([
+                    ("number", .int(offset + 1)),
+                    ("method", .string(interaction.request.method)),
+                    ("path", .string(interaction.request.path)),
+                    ("model", interaction.request.body.modelName.map(JSONValue.string) ?? .null),
+                    ("status", .int(interaction.response.status)),
+                    ("stream", .bool(interaction.response.body.isStream)),
+                ])
+            })),
+        ])
+    }
+
+    /// The value of `name` in a query string, percent-decoded.
+    static func parameter(_ name: String, in query: String?) -> String? {
+        guard let query else { return nil }
+        for pair in query.split(separator: "&") {
+            let parts = pair.split(separator: "=", maxSplits: 1)
+            if parts.first == Substring(name) {
+                return parts.count > 1 ? String(parts[1]).removingPercentEncoding : ""
+            }
+        }
+        return nil
+    }
+}
+
+extension Body {
+    /// The `model` field of a JSON body.
+    var modelName: String? {
+        if case .json(let value) = self { return value["model"]?.stringValue }
+        return nil
+    }
+}

@@ -1,0 +1,129 @@
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+import Playback
+
+/// Plays one `PlaybackPlan` onto a connection: the head, then each byte step at its offset
+/// (scaled by speed; at speed 0 everything back to back with one flush), then the end of the
+/// body, or a fault. A stream is a cursor into a shared plan; nothing is copied or re-encoded.
+final class PlaybackWriter {
+    private enum State {
+        case waitingForHead
+        case sendingBody(next: Int)
+        case finished
+    }
+
+    /// How long a reset waits after the last bytes were handed to the kernel, so the client has
+    /// read them before the RST discards unread data (Linux drops it).
+    static let resetDrainDelay = TimeAmount.milliseconds(50)
+
+    private let plan: PlaybackPlan
+    private let speed: Double
+    private let start: NIODeadline
+    private let keepAlive: Bool
+    private let version: HTTPVersion
+    private let onComplete: () -> Void
+    private var state = State.waitingForHead
+    private var lastWrite: EventLoopFuture<Void>?
+    private var scheduled: Scheduled<Void>?
+
+    /// `onComplete` runs when the response has ended normally and the connection can take the next request.
+    init(plan: PlaybackPlan, speed: Double, start: NIODeadline, keepAlive: Bool, version: HTTPVersion, onComplete: @escaping () -> Void) {
+        self.plan = plan
+        self.speed = speed
+        self.start = start
+        self.keepAlive = keepAlive && (version.major > 1 || version.minor >= 1 || plan.framing == .contentLength)
+        self.version = version
+        self.onComplete = onComplete
+    }
+
+    /// Stops any pending step; used when the connection goes away.
+    func cancel() {
+        scheduled?.cancel()
+        scheduled = nil
+        state = .finished
+    }
+
+    /// Sends everything that is due, then schedules itself for the next step.
+    func advance(_ context: ChannelHandlerContext) {
+        scheduled = nil
+        let now = NIODeadline.now()
+        if case .waitingForHead = state {
+            if let due = deadline(plan.headOffsetMs), due > now { return schedule(at: due, context) }
+            let promise = context.eventLoop.makePromise(of: Void.self)
+            context.write(NIOAny(HTTPServerResponsePart.head(head)), promise: promise)
+            lastWrite = promise.futureResult
+            state = .sendingBody(next: 0)
+        }
+        guard case .sendingBody(var next) = state else { return }
+        let steps = plan.steps
+        while next < steps.count {
+            switch steps[next] {
+            case .bytes(let buffer, let offset):
+                if let due = deadline(offset), due > now {
+                    state = .sendingBody(next: next)
+                    context.flush()
+                    return schedule(at: due, context)
+                }
+                if next + 1 < steps.count, case .fault = steps[next + 1] {
+                    let promise = context.eventLoop.makePromise(of: Void.self)
+                    context.write(NIOAny(HTTPServerResponsePart.body(.byteBuffer(buffer))), promise: promise)
+                    lastWrite = promise.futureResult
+                } else {
+                    context.write(NIOAny(HTTPServerResponsePart.body(.byteBuffer(buffer))), promise: nil)
+                }
+                next += 1
+            case .fault(let fault):
+                state = .finished
+                context.flush()
+                return execute(fault, context)
+            }
+        }
+        state = .finished
+        let keepAlive = self.keepAlive
+        let onComplete = self.onComplete
+        context.writeAndFlush(NIOAny(HTTPServerResponsePart.end(nil))).assumeIsolated().whenComplete { _ in
+            if keepAlive { onComplete() } else { context.close(promise: nil) }
+        }
+    }
+
+    private var head: HTTPResponseHead {
+        var headers = HTTPHeaders(plan.headers)
+        switch plan.framing {
+        case .contentLength: headers.add(name: "content-length", value: String(plan.contentLength))
+        case .chunked where version.major == 1 && version.minor >= 1: headers.add(name: "transfer-encoding", value: "chunked")
+        case .chunked: break
+        }
+        if !keepAlive { headers.add(name: "connection", value: "close") }
+        return HTTPResponseHead(version: version, status: HTTPResponseStatus(statusCode: plan.status), headers: headers)
+    }
+
+    private func deadline(_ offsetMs: Double) -> NIODeadline? {
+        guard speed > 0, offsetMs > 0 else { return nil }
+        return start + .nanoseconds(Int64(offsetMs / speed * 1_000_000))
+    }
+
+    private func schedule(at deadline: NIODeadline, _ context: ChannelHandlerContext) {
+        scheduled = context.eventLoop.assumeIsolated().scheduleTask(deadline: deadline) { [self] in advance(context) }
+    }
+
+    /// Carries out a fault once the bytes before it have reached the kernel.
+    private func execute(_ fault: Fault, _ context: ChannelHandlerContext) {
+        guard let lastWrite else { return }
+        switch fault {
+        case .disconnect:
+            lastWrite.assumeIsolated().whenComplete { _ in context.close(promise: nil) }
+        case .reset:
+            lastWrite.assumeIsolated().whenComplete { [self] _ in
+                scheduled = context.eventLoop.assumeIsolated().scheduleTask(in: PlaybackWriter.resetDrainDelay) {
+                    guard let socket = context.channel as? any SocketOptionProvider else { return context.close(promise: nil) }
+                    socket.setSoLinger(linger(l_onoff: 1, l_linger: 0)).assumeIsolated().whenComplete { _ in
+                        context.close(promise: nil)
+                    }
+                }
+            }
+        case .stallForever:
+            break
+        }
+    }
+}

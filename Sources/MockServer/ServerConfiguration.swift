@@ -1,0 +1,26 @@
+/// How a server listens and plays.
+public struct ServerConfiguration: Sendable {
+    public var host: String
+    /// `0` picks a free port; the bound one is in `MockServer.port`.
+    public var port: Int
+    /// `0`: every byte as fast as possible. `1`: recorded timing. Other factors scale it (`2` = twice as fast).
+    public var speed: Double
+    /// Request bodies over this many bytes get 413.
+    public var maxBodyBytes: Int
+    /// When set, requests must carry this key (`Authorization: Bearer KEY`, or `x-api-key` on `/messages`).
+    public var requiredKey: String?
+    /// Event loop threads; defaults to one per core.
+    public var threads: Int
+
+    public init(host: String = "127.0.0.1", port: Int = 8080, speed: Double = 0, maxBodyBytes: Int = 10 * 1024 * 1024,
+                requiredKey: String? = nil, threads: Int = System.coreCount) {
+        self.host = host
+        self.port = port
+        self.speed = speed
+        self.maxBodyBytes = maxBodyBytes
+        self.requiredKey = requiredKey
+        self.threads = threads
+    }
+}
+
+import NIOCore

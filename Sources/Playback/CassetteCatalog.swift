@@ -1,0 +1,67 @@
+import CassetteFormat
+import Foundation
+
+/// Every loaded cassette interaction, indexed by request key. Files load in path order, and the
+/// interactions of one key keep that order: it is the order identical requests are answered in.
+public struct CassetteCatalog: Sendable {
+    public private(set) var files: [CassetteFile] = []
+    public private(set) var entries: [CatalogEntry] = []
+    private var index: [RequestKey: [Int]] = [:]
+
+    public init() {}
+
+    /// Adds a loaded file's interactions.
+    public mutating func add(_ file: CassetteFile) {
+        files.append(file)
+        for (offset, interaction) in file.interactions.enumerated() {
+            let entry = CatalogEntry(cassette: file.path, number: offset + 1, interaction: interaction)
+            index[entry.key, default: []].append(entries.count)
+            entries.append(entry)
+        }
+    }
+
+    /// The entries recorded for `key`, in answer order.
+    public func entries(for key: RequestKey) -> [CatalogEntry] {
+        (index[key] ?? []).map { entries[$0] }
+    }
+
+    /// Loads every cassette named by `paths` (files, or folders searched recursively for
+    /// `*.cassette.jsonl` and `*.cassette.jsonl.gz`). A bad file throws, unless `skipBad` is set:
+    /// then it is passed to `onSkip` and left out. Tail damage is passed to `onWarning`.
+    public static func load(
+        paths: [String], skipBad: Bool,
+        onWarning: (CassetteWarning) -> Void = { _ in },
+        onSkip: (CassetteError) -> Void = { _ in }
+    ) throws(CassetteError) -> CassetteCatalog {
+        var catalog = CassetteCatalog()
+        for path in try cassettePaths(in: paths) {
+            do {
+                let file = try CassetteReader.read(path: path)
+                file.warnings.forEach(onWarning)
+                catalog.add(file)
+            } catch {
+                guard skipBad else { throw error }
+                onSkip(error)
+            }
+        }
+        return catalog
+    }
+
+    /// The cassette files named by `paths`, folders expanded, sorted within each folder.
+    public static func cassettePaths(in paths: [String]) throws(CassetteError) -> [String] {
+        var result: [String] = []
+        for path in paths {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+                throw CassetteError(path: path, message: "no such file or folder")
+            }
+            guard isDirectory.boolValue else { result.append(path); continue }
+            let found = (FileManager.default.enumerator(atPath: path)?.allObjects as? [String] ?? [])
+                .filter(CassetteFile.isCassettePath)
+                .sorted()
+                .map { (path as NSString).appendingPathComponent($0) }
+            result.append(contentsOf: found)
+        }
+        return result
+    }
+}

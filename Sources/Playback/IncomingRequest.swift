@@ -1,0 +1,34 @@
+import CassetteFormat
+
+/// A request as the matcher sees it: the API path already normalized (session and alias
+/// prefixes removed, `/v1/...` as `/api/v1/...`), the raw query, headers and body bytes.
+public struct IncomingRequest: Sendable {
+    public var method: String
+    public var path: String
+    public var query: String?
+    public var headers: [HeaderField]
+    public var body: [UInt8]
+    /// The body parsed as JSON, when it is JSON.
+    public var json: JSONValue?
+
+    public init(method: String, path: String, query: String? = nil, headers: [HeaderField] = [], body: [UInt8] = []) {
+        self.method = method
+        self.path = APIPath.canonical(path)
+        self.query = query
+        self.headers = headers
+        self.body = body
+        self.json = body.isEmpty ? nil : try? JSONParser.parse(body)
+    }
+}
+
+/// The OpenAI-style alias: clients configured with `http://HOST:PORT/v1` hit `/v1/...`, which is
+/// the same endpoint as `/api/v1/...`.
+public enum APIPath {
+    public static let prefix = "/api/v1"
+
+    /// `/v1/x` → `/api/v1/x`; other paths unchanged.
+    public static func canonical(_ path: String) -> String {
+        if path == "/v1" || path.hasPrefix("/v1/") { return "/api" + path }
+        return path
+    }
+}

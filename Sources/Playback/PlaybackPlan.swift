@@ -1,0 +1,69 @@
+import NIOCore
+
+/// Everything needed to put one response on the wire, prepared ahead of time: the head, how the
+/// body is framed, and the steps of the body. Cassette interactions and scenarios both compile
+/// to a plan; one writer plays any plan.
+public struct PlaybackPlan: Sendable {
+    /// How the body is delimited on the wire. The server computes framing headers from this,
+    /// never from a recording.
+    public enum Framing: Sendable, Equatable {
+        /// `Content-Length` of the total of the byte steps.
+        case contentLength
+        /// `Transfer-Encoding: chunked`: one chunk per byte step.
+        case chunked
+    }
+
+    public var status: Int
+    /// Response headers without framing headers (`Content-Length`, `Transfer-Encoding`, `Connection`, `Keep-Alive`).
+    public var headers: [(String, String)]
+    public var framing: Framing
+    /// Milliseconds from the request's start to sending the head, before speed scaling.
+    public var headOffsetMs: Double
+    public var steps: [PlaybackStep]
+
+    public init(status: Int, headers: [(String, String)], framing: Framing, headOffsetMs: Double = 0, steps: [PlaybackStep]) {
+        self.status = status
+        self.headers = headers.filter { !PlaybackPlan.isFramingHeader($0.0) }
+        self.framing = framing
+        self.headOffsetMs = headOffsetMs
+        self.steps = steps
+    }
+
+    /// The body length when every step is bytes and the plan ends normally.
+    public var contentLength: Int {
+        steps.reduce(0) { total, step in
+            if case .bytes(let buffer, _) = step { return total + buffer.readableBytes }
+            return total
+        }
+    }
+
+    static let framingHeaders: Set<String> = ["content-length", "transfer-encoding", "connection", "keep-alive"]
+
+    /// Whether `name` is a header the server must compute itself.
+    public static func isFramingHeader(_ name: String) -> Bool { framingHeaders.contains(name.lowercased()) }
+}
+
+/// One step of a response body.
+public enum PlaybackStep: Sendable {
+    /// Bytes prepared at load time, sent at `offsetMs` after the request's start (scaled by speed).
+    case bytes(ByteBuffer, offsetMs: Double)
+    /// Something going wrong on the wire; ends the response.
+    case fault(Fault)
+
+    /// The step's offset from the request's start, when it has one.
+    public var offsetMs: Double? {
+        if case .bytes(_, let offset) = self { return offset }
+        return nil
+    }
+}
+
+/// A wire-level failure the writer executes. Faults are data; the transport carries them out.
+public enum Fault: Sendable, Equatable {
+    /// Close the connection after the bytes before it are delivered, without ending the body
+    /// (no terminating zero-length chunk, a short `Content-Length` body).
+    case disconnect
+    /// Reset the connection (TCP RST) after the bytes before it are delivered.
+    case reset
+    /// Keep the connection open and send nothing more, until the client gives up.
+    case stallForever
+}

@@ -1,0 +1,14 @@
+import ArgumentParser
+
+@main
+struct MockRouterCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "mockrouter",
+        abstract: "A record-and-replay mock of the OpenRouter API.",
+        discussion: """
+            serve     mock OpenRouter: replay recorded cassettes over real HTTP and SSE
+            cassette  inspect, verify, pack and unpack cassette files
+            """,
+        version: "0.1.0",
+        subcommands: [ServeCommand.self, CassetteCommand.self])
+}

@@ -1,0 +1,94 @@
+import ArgumentParser
+import CassetteFormat
+import Foundation
+import Logging
+import MockServer
+import Playback
+
+/// `mockrouter serve`: the mock OpenRouter server.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Serve recorded cassettes as a mock OpenRouter API.",
+        discussion: """
+            Point a client at http://HOST:PORT/api/v1 (or /v1). With no flags the bundled cassettes/
+            folder is served. When ready, exactly one line is printed to stdout:
+              mockrouter listening on http://HOST:PORT
+            SIGINT or SIGTERM stops the server with exit code 0.
+            """)
+
+    @Option(name: .customLong("cassettes"), help: "A cassette file or folder to serve (repeatable). Default: the bundled cassettes/.")
+    var cassettes: [String] = []
+
+    @Flag(help: "Serve no cassettes.")
+    var noCassettes = false
+
+    @Flag(help: "Skip cassettes that cannot be loaded (each is logged) instead of refusing to start.")
+    var skipBadCassettes = false
+
+    @Option(help: "Address to listen on.")
+    var host = "127.0.0.1"
+
+    @Option(help: "Port to listen on; 0 picks a free one (read it from the ready line).")
+    var port = 8080
+
+    @Option(help: "0: as fast as possible. 1: recorded timing. N: N times faster than recorded.")
+    var speed: Double = 0
+
+    @Option(help: "Largest request body accepted, e.g. 10MB, 512KB or a byte count; larger bodies get 413.")
+    var maxBody = ByteSize(argument: "10MB")!
+
+    @Option(help: "Require this API key (Authorization: Bearer KEY); others get OpenRouter's 401.")
+    var requireKey: String?
+
+    @OptionGroup var logging: LoggingOptions
+
+    func validate() throws {
+        guard speed >= 0, speed.isFinite else { throw ValidationError("--speed must be 0 or a positive factor; got \(speed)") }
+        guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535; got \(port)") }
+        if noCassettes && !cassettes.isEmpty { throw ValidationError("--no-cassettes and --cassettes cannot be used together") }
+    }
+
+    func run() async throws {
+        let logger = logging.makeLogger()
+        let catalog = try loadCatalog(logger)
+        let configuration = ServerConfiguration(host: host, port: port, speed: speed, maxBodyBytes: maxBody.bytes, requiredKey: requireKey)
+        let service = MockService(configuration: configuration, catalog: catalog, logger: logger)
+        let server: MockServer
+        do {
+            server = try await MockServer.start(service: service)
+        } catch {
+            throw CommandFailure(message: "cannot listen on \(host):\(port): \(error)")
+        }
+        logger.info("serving \(catalog.entries.count) interactions from \(catalog.files.count) cassettes at speed \(speed)")
+        FileHandle.standardOutput.write(Data((server.readyLine + "\n").utf8))
+        let signal = await ShutdownSignal.wait()
+        logger.info("received signal \(signal), stopping")
+        try await server.stop()
+    }
+
+    private func loadCatalog(_ logger: Logger) throws -> CassetteCatalog {
+        var paths = cassettes
+        if paths.isEmpty && !noCassettes {
+            if let bundled = DefaultPaths.bundled("cassettes") {
+                paths = [bundled]
+            } else {
+                logger.warning("no cassettes/ folder found beside the package; serving no cassettes")
+            }
+        }
+        do {
+            return try CassetteCatalog.load(
+                paths: paths, skipBad: skipBadCassettes,
+                onWarning: { logger.warning("\($0.description)") },
+                onSkip: { logger.error("skipping bad cassette: \($0.description)") })
+        } catch {
+            throw CommandFailure(message: "\(error.description)\nRefusing to start; fix or remove the file, or pass --skip-bad-cassettes.")
+        }
+    }
+}
+
+/// A command failure: its message goes to stderr, the exit code is 1.
+struct CommandFailure: Error, CustomStringConvertible {
+    let message: String
+    var description: String { message }
+}
