@@ -31,7 +31,7 @@ public struct NearMiss: Sendable {
         let parts = differences.prefix(3).map { difference -> String in
             switch (difference.recorded, difference.received) {
             case let (old?, new?): return "\(difference.field): recorded \(old), received \(new)"
-            default: return difference.note
+            default: return "\(difference.field): \(difference.note)"
             }
         }
         let more = differences.count > 3 ? "; and \(differences.count - 3) more" : ""

@@ -66,9 +66,9 @@ public struct RequestDifference: Sendable, Equatable {
             let new = receivedByKey[key]
             switch (old, new) {
             case (let old?, nil):
-                differences.append(.init(key, recorded: old, received: nil, note: "the recording has \(key), the request does not"))
+                differences.append(.init(key, recorded: old, received: nil, note: "the recording has it, the request does not"))
             case (nil, let new?):
-                differences.append(.init(key, recorded: nil, received: new, note: "the request has \(key), the recording does not"))
+                differences.append(.init(key, recorded: nil, received: new, note: "the request has it, the recording does not"))
             case let (old?, new?) where CanonicalJSON.canonical(old) != CanonicalJSON.canonical(new):
                 switch key {
                 case "messages": differences.append(contentsOf: messageDifferences(old, new))
@@ -85,12 +85,13 @@ public struct RequestDifference: Sendable, Equatable {
         guard case .array(let old) = recorded, case .array(let new) = received else {
             return [.init("messages", recorded: recorded, received: received, note: "messages differ")]
         }
-        var differences: [RequestDifference] = []
         if old.count != new.count {
-            differences.append(.init("messages", recorded: .int(old.count), received: .int(new.count),
-                                     note: "the recording has \(old.count) message\(old.count == 1 ? "" : "s"), the request \(new.count)"))
+            let same = zip(old, new).prefix { CanonicalJSON.canonical($0) == CanonicalJSON.canonical($1) }.count
+            return [.init("messages", recorded: .int(old.count), received: .int(new.count),
+                          note: "the recording has \(old.count) message\(old.count == 1 ? "" : "s"), the request \(new.count); they differ from message \(same + 1)")]
         }
-        for i in 0..<min(old.count, new.count) where CanonicalJSON.canonical(old[i]) != CanonicalJSON.canonical(new[i]) {
+        var differences: [RequestDifference] = []
+        for i in old.indices where CanonicalJSON.canonical(old[i]) != CanonicalJSON.canonical(new[i]) {
             let fields = (old[i].objectValue ?? []).map(\.0) + (new[i].objectValue ?? []).map(\.0)
             var seen = Set<String>()
             var found = false

@@ -16,7 +16,7 @@ struct ShowCommand: ParsableCommand {
 
     func run() throws {
         let file = try CassetteLoading.load(path)
-        print("\(path): format \(file.header.version), \(file.interactions.count) interactions, created \(file.header.created) by \(file.header.tool)")
+        print("\(path): format \(file.header.version), \(file.interactions.count) interaction\(file.interactions.count == 1 ? "" : "s"), created \(file.header.created) by \(file.header.tool)")
         if let origin = file.header.origin { print("origin: \(origin)") }
         let chosen: [(Int, Interaction)]
         if let number {

@@ -19,7 +19,7 @@ struct VerifyCommand: ParsableCommand {
                 let file = try CassetteReader.read(path: path)
                 let problems = file.warnings.map(\.description) + CassetteIntegrity.issues(in: file).map { "\(path): \($0)" }
                 if problems.isEmpty {
-                    print("ok    \(path): \(file.interactions.count) interactions, format \(file.header.version)")
+                    print("ok    \(path): \(file.interactions.count) interaction\(file.interactions.count == 1 ? "" : "s"), format \(file.header.version)")
                 } else {
                     failures += 1
                     problems.forEach { print("FAIL  \($0)") }

@@ -11,9 +11,10 @@ struct ServeCommand: AsyncParsableCommand {
         commandName: "serve",
         abstract: "Serve recorded cassettes as a mock OpenRouter API.",
         discussion: """
-            Point a client at http://HOST:PORT/api/v1 (or /v1). With no flags the bundled cassettes/
-            folder is served. When ready, exactly one line is printed to stdout:
-              mockrouter listening on http://HOST:PORT
+            Point a client at http://HOST:PORT/api/v1 (or /v1). With no flags the bundled cassettes/ folder is served.
+
+            When ready, exactly one line is printed to stdout: mockrouter listening on http://HOST:PORT
+
             SIGINT or SIGTERM stops the server with exit code 0.
             """)
 

@@ -1,0 +1,81 @@
+import CassetteFormat
+import Playback
+import Testing
+
+@Suite("Byte-exact replay over a socket")
+struct ByteExactReplayTests {
+    @Test("every bundled interaction replays its recorded status, headers and exact body bytes")
+    func bundledCassettes() async throws {
+        let recorded = try TestServer.bundledInteractions()
+        #expect(recorded.count >= 8)
+        try await TestServer.with { server in
+            for (file, number, interaction) in recorded {
+                let client = try RawHTTPClient(port: server.port)
+                client.send(interaction.request)
+                let response = try client.readResponse()
+                let label = "\(file) #\(number)"
+                #expect(response.status == interaction.response.status, "\(label)")
+                #expect(response.body == interaction.response.body.wireBytes, "\(label)")
+                #expect(response.terminated, "\(label)")
+                let expectedHeaders = interaction.response.headers.filter { !PlaybackPlan.isFramingHeader($0.name) }.map { [$0.name.lowercased(), $0.value] }
+                let servedHeaders = response.headers.filter { !PlaybackPlan.isFramingHeader($0.0) }.map { [$0.0.lowercased(), $0.1] }
+                #expect(servedHeaders == expectedHeaders, "\(label)")
+                if case .sse(let frames) = interaction.response.body {
+                    #expect(response.header("transfer-encoding") == "chunked", "\(label)")
+                    #expect(response.chunks.map { String(decoding: $0.bytes, as: UTF8.self) } == frames.map(\.text), "\(label): one chunk per frame")
+                } else {
+                    #expect(response.header("content-length") == String(interaction.response.body.wireBytes.count), "\(label)")
+                }
+            }
+        }
+    }
+
+    @Test("the /v1 alias and a /session/ID prefix reach the same recordings")
+    func aliases() async throws {
+        let interaction = try #require(try TestServer.bundledInteractions().first { $0.file.hasSuffix("chat-completion.cassette.jsonl.gz") }?.interaction)
+        try await TestServer.with { server in
+            for path in ["/v1/chat/completions", "/session/alpha/api/v1/chat/completions", "/session/beta/v1/chat/completions"] {
+                let client = try RawHTTPClient(port: server.port)
+                client.send(interaction.request, path: path)
+                let response = try client.readResponse()
+                #expect(response.status == 200, "\(path)")
+                #expect(response.body == interaction.response.body.wireBytes, "\(path)")
+            }
+        }
+    }
+
+    @Test("keep-alive: many requests on one connection, each answered in full")
+    func keepAlive() async throws {
+        let recorded = try TestServer.bundledInteractions()
+        try await TestServer.with { server in
+            let client = try RawHTTPClient(port: server.port)
+            for _ in 0..<3 {
+                for (_, _, interaction) in recorded {
+                    client.send(interaction.request)
+                    let response = try client.readResponse()
+                    #expect(response.body == interaction.response.body.wireBytes)
+                    #expect(response.header("connection") != "close")
+                }
+            }
+        }
+    }
+
+    @Test("a recording that ended in a cut replays its frames and then cuts: no terminating chunk")
+    func cutReplay() async throws {
+        let frames = ["data: {\"choices\":[{\"delta\":{\"content\":\"Hel\"}}]}\n\n", "data: {\"choices\":[{\"delta\":{\"content\":\"lo\"}}]}\n\n"]
+        let interaction = Interaction(
+            request: RecordedRequest(method: "POST", path: "/api/v1/chat/completions", body: .json(try JSONParser.parse(#"{"model":"m","stream":true}"#))),
+            response: RecordedResponse(status: 200, headers: [HeaderField("content-type", "text/event-stream")],
+                                       body: .sse(frames.enumerated().map { TimedFrame(offsetMs: Double($0.offset), text: $0.element) })),
+            outcome: .upstreamFailed(stage: .midstream, message: "upstream closed", atMs: 5))
+        try await TestServer.with(cassettes: [try TestServer.cassette([interaction])]) { server in
+            let client = try RawHTTPClient(port: server.port)
+            client.send(interaction.request)
+            let response = try client.readResponse()
+            #expect(response.status == 200)
+            #expect(response.chunks.map { String(decoding: $0.bytes, as: UTF8.self) } == frames)
+            #expect(!response.terminated)
+            #expect(try client.isClosedByPeer())
+        }
+    }
+}
