@@ -14,6 +14,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
@@ -22,15 +23,23 @@ let package = Package(
             "CassetteFormat",
             .product(name: "NIOCore", package: "swift-nio"),
         ]),
-        .target(name: "MockServer", dependencies: [
+        .target(name: "Dialects", dependencies: [
             "CassetteFormat", "Playback",
+            .product(name: "NIOCore", package: "swift-nio"),
+        ]),
+        .target(name: "Scenarios", dependencies: [
+            "CassetteFormat", "Playback", "Dialects",
+            .product(name: "Yams", package: "Yams"),
+        ]),
+        .target(name: "MockServer", dependencies: [
+            "CassetteFormat", "Playback", "Dialects", "Scenarios",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "mockrouter", dependencies: [
-            "CassetteFormat", "Playback", "MockServer",
+            "CassetteFormat", "Playback", "Dialects", "Scenarios", "MockServer",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "NIOCore", package: "swift-nio"),

@@ -2,35 +2,45 @@ import CassetteFormat
 import Foundation
 import Logging
 import Playback
+import Scenarios
 
 /// The mock's behaviour, independent of the socket: given a complete request, which plan answers
-/// it. Resolution order: admin; a demanded scenario; a matching cassette interaction; otherwise
-/// an error that says why (bad input, unknown path, wrong method, or a near-miss report).
+/// it. Resolution order (SPEC §3): admin; a scenario demanded by header or path; a matching cassette
+/// interaction; a scenario named by `"model": "mockrouter/NAME"`; a scenario whose `match` rule
+/// fits; the bundled catalogue for read-only endpoints; otherwise an error that says why (bad
+/// input, unknown path, wrong method, or a near-miss report).
 public final class MockService: Sendable {
     public static let version = "0.1.0"
 
     public let configuration: ServerConfiguration
     public let replayer: CassetteReplayer
+    public let scenarios: ScenarioLibrary
+    let scenarioResponder: ScenarioResponder
+    let generations = GenerationRegistry()
     let journal = RequestJournal()
     let startedAt = Date()
     let logger: Logger
 
-    public init(configuration: ServerConfiguration, catalog: CassetteCatalog, logger: Logger) {
+    public init(configuration: ServerConfiguration, catalog: CassetteCatalog, scenarios: ScenarioLibrary = ScenarioLibrary(scenarios: []), logger: Logger) {
         self.configuration = configuration
         replayer = CassetteReplayer(catalog: catalog)
+        self.scenarios = scenarios
+        scenarioResponder = ScenarioResponder(library: scenarios, generations: generations)
         self.logger = logger
     }
 
     /// Rewinds recorded sequences and clears the journal, for one session or all.
     public func reset(session: String?) {
         replayer.reset(session: session)
+        scenarios.reset(session: session)
         journal.reset(session: session)
+        if session == nil { generations.reset() }
     }
 
     func respond(to request: ReceivedRequest) -> PlaybackPlan {
         let (rawPath, query) = request.pathAndQuery
         if rawPath.hasPrefix("/__admin/") {
-            return AdminAPI(service: self).respond(method: request.method, path: rawPath, query: query)
+            return AdminAPI(service: self).respond(method: request.method, path: rawPath, query: query, body: request.body)
         }
         let routed = RoutedPath(rawPath)
         let session = routed.session ?? request.head.headers.first(name: "x-mockrouter-session") ?? "default"
@@ -47,10 +57,34 @@ public final class MockService: Sendable {
             return error.plan
         }
 
-        if let scenario = routed.scenario ?? request.head.headers.first(name: "x-mockrouter-scenario") {
+        func record(_ plan: PlaybackPlan, _ answer: JournalEntry.Answer) -> PlaybackPlan {
+            journal.record(JournalEntry(time: MockService.now(), session: session, method: request.method, path: rawPath, query: query,
+                                        body: request.body, status: plan.status, answer: answer))
+            return plan
+        }
+
+        func play(_ scenario: Scenario) -> PlaybackPlan {
+            switch scenarioResponder.answer(incoming, with: scenario, session: session) {
+            case let .plan(plan, step):
+                logger.debug("\(request.method) \(rawPath) → \(plan.status) from scenario \(scenario.name) step \(step)")
+                return record(plan, .scenario(name: scenario.name, step: step))
+            case let .refused(error, reason):
+                return fail(reason, error)
+            }
+        }
+
+        func unknownScenario(_ name: String) -> PlaybackPlan {
+            let known = scenarios.names
             return fail("unknown_scenario", ErrorResponse(
-                status: 404, message: "MockRouter: unknown scenario \"\(scenario)\"; no scenarios are loaded",
-                metadata: [("known_scenarios", .array([]))]))
+                status: 404, message: "MockRouter: unknown scenario \"\(name)\"; known scenarios: \(known.isEmpty ? "(none loaded)" : known.joined(separator: ", "))",
+                metadata: [("known_scenarios", .array(known.map(JSONValue.string)))]))
+        }
+
+        let contentType = request.head.headers.first(name: "content-type")
+        if let name = routed.scenario ?? request.head.headers.first(name: "x-mockrouter-scenario") {
+            guard let scenario = scenarios.scenario(named: name) else { return unknownScenario(name) }
+            if let problem = BodyCheck.problem(with: incoming, contentType: contentType) { return fail(problem.reason, problem.error) }
+            return play(scenario)
         }
         guard incoming.path.hasPrefix(APIPath.prefix + "/") else {
             return fail("unknown_path", ErrorResponse(status: 404, message: "Not Found: \(rawPath) is not an OpenRouter API path (expected /api/v1/... or /v1/...)"))
@@ -61,14 +95,22 @@ public final class MockService: Sendable {
         }
         if let match = replayer.answer(incoming, session: session) {
             let entry = match.entry
-            journal.record(JournalEntry(time: MockService.now(), session: session, method: request.method, path: rawPath, query: query,
-                                        body: request.body, status: entry.plan.status,
-                                        answer: .cassette(path: entry.cassette, number: entry.number, occurrence: match.occurrence, isRepeat: match.isRepeat)))
             logger.debug("\(request.method) \(rawPath) → \(entry.plan.status) from \(entry.cassette) #\(entry.number)")
-            return entry.plan
+            return record(entry.plan, .cassette(path: entry.cassette, number: entry.number, occurrence: match.occurrence, isRepeat: match.isRepeat))
         }
-        if let problem = BodyCheck.problem(with: incoming, contentType: request.head.headers.first(name: "content-type")) {
+        if let problem = BodyCheck.problem(with: incoming, contentType: contentType) {
             return fail(problem.reason, problem.error)
+        }
+        if let model = incoming.json?["model"]?.stringValue, model.hasPrefix("mockrouter/") {
+            let name = String(model.dropFirst("mockrouter/".count))
+            guard let scenario = scenarios.scenario(named: name) else { return unknownScenario(name) }
+            return play(scenario)
+        }
+        if let scenario = scenarios.matching(incoming) {
+            return play(scenario)
+        }
+        if let plan = CatalogueResponder(generations: generations).answer(incoming) {
+            return record(plan, .catalogue)
         }
         if let expected = Endpoint.method(for: incoming.path), expected != incoming.method.uppercased() {
             return fail("method_not_allowed", ErrorResponse(

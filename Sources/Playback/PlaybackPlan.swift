@@ -47,6 +47,9 @@ public struct PlaybackPlan: Sendable {
 public enum PlaybackStep: Sendable {
     /// Bytes prepared at load time, sent at `offsetMs` after the request's start (scaled by speed).
     case bytes(ByteBuffer, offsetMs: Double)
+    /// Silence on an open connection for this long (wall-clock, not scaled by speed), after
+    /// which the steps go on; later offsets move by the same amount.
+    case pause(ms: Double)
     /// Something going wrong on the wire; ends the response.
     case fault(Fault)
 

@@ -6,9 +6,10 @@ struct MockRouterCommand: AsyncParsableCommand {
         commandName: "mockrouter",
         abstract: "A record-and-replay mock of the OpenRouter API.",
         discussion: """
-            serve     mock OpenRouter: replay recorded cassettes over real HTTP and SSE
+            serve     mock OpenRouter: replay cassettes and play scenarios over real HTTP and SSE
             cassette  inspect, verify, pack and unpack cassette files
+            scenario  check scenario files and print the exact bytes they render to
             """,
         version: "0.1.0",
-        subcommands: [ServeCommand.self, CassetteCommand.self])
+        subcommands: [ServeCommand.self, CassetteCommand.self, ScenarioCommand.self])
 }

@@ -36,6 +36,7 @@ class MockRouterProcess:
         self.proc = proc
         self.base_url = base_url
         self.stderr_path = stderr_path
+        self.reader: threading.Thread | None = None
 
     def stderr_tail(self, n: int = 40) -> str:
         try:
@@ -58,8 +59,8 @@ def _binary() -> Path:
     return path
 
 
-@pytest.fixture(scope="session")
-def mockrouter() -> MockRouterProcess:
+def _start(extra_args: list[str]) -> tuple[MockRouterProcess, queue.Queue, list[str]]:
+    """Start `mockrouter serve` on a free port and wait for its ready line."""
     binary = _binary()
     cassettes = cassette_dir()
     stderr_file = tempfile.NamedTemporaryFile(prefix="mockrouter-stderr-", suffix=".log", delete=False)
@@ -69,6 +70,7 @@ def mockrouter() -> MockRouterProcess:
         "--host", "127.0.0.1",
         "--port", "0",
         "--cassettes", str(cassettes),
+        *extra_args,
     ]
     proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=stderr_file, cwd=REPO)
     stderr_file.close()
@@ -83,6 +85,7 @@ def mockrouter() -> MockRouterProcess:
     reader = threading.Thread(target=pump, name="mockrouter-stdout", daemon=True)
     reader.start()
     handle = MockRouterProcess(proc, "", stderr_path)
+    handle.reader = reader
 
     def abort(msg: str) -> None:
         if proc.poll() is None:
@@ -103,10 +106,12 @@ def mockrouter() -> MockRouterProcess:
     if m.group(2) != "127.0.0.1" or int(m.group(3)) == 0:
         abort(f"ready line names an unexpected address: {text!r}")
     handle.base_url = m.group(1)
+    return handle, lines, cmd
 
-    yield handle
 
-    # ---- teardown: SIGTERM must stop it cleanly with exit code 0
+def _stop(handle: MockRouterProcess, lines: queue.Queue) -> None:
+    """SIGTERM must stop it cleanly with exit code 0, having printed only the ready line."""
+    proc = handle.proc
     if proc.poll() is not None:
         pytest.fail(f"mockrouter died during the session (exit {proc.returncode})\nstderr:\n{handle.stderr_tail()}", pytrace=False)
     proc.send_signal(signal.SIGTERM)
@@ -116,7 +121,7 @@ def mockrouter() -> MockRouterProcess:
         proc.kill()
         proc.wait(5)
         pytest.fail(f"mockrouter did not exit within {STOP_TIMEOUT_S:.0f} s of SIGTERM\nstderr:\n{handle.stderr_tail()}", pytrace=False)
-    reader.join(5)
+    handle.reader.join(5)
     extra = []
     while True:
         try:
@@ -127,7 +132,23 @@ def mockrouter() -> MockRouterProcess:
             extra.append(item.decode("utf-8", "replace"))
     assert rc == 0, f"mockrouter exited with {rc} after SIGTERM (expected 0)\nstderr:\n{handle.stderr_tail()}"
     assert not extra, f"mockrouter wrote more than the one ready line to stdout: {extra!r}"
-    stderr_path.unlink(missing_ok=True)
+    handle.stderr_path.unlink(missing_ok=True)
+
+
+@pytest.fixture(scope="session")
+def mockrouter() -> MockRouterProcess:
+    handle, lines, _ = _start([])
+    yield handle
+    _stop(handle, lines)
+
+
+@pytest.fixture(scope="module")
+def mockrouter_speed1() -> MockRouterProcess:
+    """A second server with `--speed 1` (scripted timing reproduced) for timing tests.
+    Tests against it isolate themselves by session id (no admin reset is done here)."""
+    handle, lines, _ = _start(["--speed", "1"])
+    yield handle
+    _stop(handle, lines)
 
 
 @pytest.fixture(scope="session")

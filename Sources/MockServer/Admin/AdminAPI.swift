@@ -1,12 +1,13 @@
 import CassetteFormat
 import Foundation
 import Playback
+import Scenarios
 
-/// `/__admin/...`: health, the request journal, reset, and the loaded cassettes. JSON in and out.
+/// `/__admin/...`: health, the request journal, reset, the loaded cassettes and scenarios. JSON in and out.
 struct AdminAPI {
     let service: MockService
 
-    func respond(method: String, path: String, query: String?) -> PlaybackPlan {
+    func respond(method: String, path: String, query: String?, body: [UInt8]) -> PlaybackPlan {
         let session = AdminAPI.parameter("session", in: query)
         switch (method, path) {
         case ("GET", "/__admin/health"):
@@ -19,11 +20,15 @@ struct AdminAPI {
             return .json(status: 200, body: .object([("reset", .string(session ?? "all sessions"))]))
         case ("GET", "/__admin/cassettes"):
             return .json(status: 200, body: .object([("cassettes", .array(service.replayer.catalog.files.map(AdminAPI.summary)))]))
-        case (_, "/__admin/health"), (_, "/__admin/requests"), (_, "/__admin/cassettes"), (_, "/__admin/reset"):
-            let allowed = path == "/__admin/reset" ? "POST" : "GET"
+        case ("GET", "/__admin/scenarios"):
+            return .json(status: 200, body: .object([("scenarios", .array(service.scenarios.all.map(AdminAPI.summary)))]))
+        case ("POST", "/__admin/scenarios"):
+            return addScenario(body)
+        case (_, "/__admin/health"), (_, "/__admin/requests"), (_, "/__admin/cassettes"), (_, "/__admin/reset"), (_, "/__admin/scenarios"):
+            let allowed = path == "/__admin/reset" ? "POST" : path == "/__admin/scenarios" ? "GET, POST" : "GET"
             return ErrorResponse(status: 405, message: "\(method) is not allowed on \(path); use \(allowed)", headers: [("allow", allowed)]).plan
         default:
-            return ErrorResponse(status: 404, message: "Unknown admin endpoint \(path). Known: GET /__admin/health, GET /__admin/requests, POST /__admin/reset, GET /__admin/cassettes").plan
+            return ErrorResponse(status: 404, message: "Unknown admin endpoint \(path). Known: GET /__admin/health, GET /__admin/requests, POST /__admin/reset, GET /__admin/cassettes, GET and POST /__admin/scenarios").plan
         }
     }
 
@@ -35,6 +40,7 @@ struct AdminAPI {
             ("uptime_ms", .int(Int(Date().timeIntervalSince(service.startedAt) * 1000))),
             ("cassettes", .int(catalog.files.count)),
             ("interactions", .int(catalog.entries.count)),
+            ("scenarios", .int(service.scenarios.all.count)),
             ("speed", .double(service.configuration.speed)),
         ])
     }
@@ -54,6 +60,34 @@ struct AdminAPI {
                     ("stream", .bool(interaction.response.body.isStream)),
                 ])
             })),
+        ])
+    }
+
+    /// `POST /__admin/scenarios`: a scenario in YAML or JSON, added (or replacing one of the same name).
+    /// A bad one gets 400 with the loader's message, and nothing changes.
+    private func addScenario(_ body: [UInt8]) -> PlaybackPlan {
+        guard let text = String(validating: body, as: UTF8.self), !text.isEmpty else {
+            return ErrorResponse(status: 400, message: "POST /__admin/scenarios takes a scenario as YAML or JSON text").plan
+        }
+        do {
+            let scenario = try ScenarioLoader.load(text: text, path: "POST /__admin/scenarios")
+            let replaced = service.scenarios.scenario(named: scenario.name) != nil
+            service.scenarios.add(scenario)
+            service.scenarioResponder.forget(scenario: scenario.name)
+            return .json(status: replaced ? 200 : 201, body: .object([("name", .string(scenario.name)), ("replaced", .bool(replaced)), ("steps", .int(scenario.steps.count))]))
+        } catch {
+            return ErrorResponse(status: 400, message: error.description, metadata: [("error_type", .string("invalid_scenario"))]).plan
+        }
+    }
+
+    static func summary(_ scenario: Scenario) -> JSONValue {
+        .object([
+            ("name", .string(scenario.name)), ("description", scenario.description.map(JSONValue.string) ?? .null),
+            ("path", .string(scenario.path)), ("steps", .int(scenario.steps.count)), ("after_last", .string(scenario.afterLast.rawValue)),
+            ("match", scenario.match.map { rule in
+                .object([("path", rule.path.map(JSONValue.string) ?? .null), ("model", rule.model.map(JSONValue.string) ?? .null),
+                         ("contains", rule.contains.map(JSONValue.string) ?? .null)])
+            } ?? .null),
         ])
     }
 

@@ -26,6 +26,8 @@ final class PlaybackWriter {
     private var state = State.waitingForHead
     private var lastWrite: EventLoopFuture<Void>?
     private var scheduled: Scheduled<Void>?
+    /// Time added by pauses so far; later offsets move by it.
+    private var pauseShift = TimeAmount.zero
 
     /// `onComplete` runs when the response has ended normally and the connection can take the next request.
     init(plan: PlaybackPlan, speed: Double, start: NIODeadline, keepAlive: Bool, version: HTTPVersion, onComplete: @escaping () -> Void) {
@@ -73,6 +75,12 @@ final class PlaybackWriter {
                     context.write(NIOAny(HTTPServerResponsePart.body(.byteBuffer(buffer))), promise: nil)
                 }
                 next += 1
+            case .pause(let ms):
+                state = .sendingBody(next: next + 1)
+                context.flush()
+                let length = TimeAmount.nanoseconds(Int64(ms * 1_000_000))
+                pauseShift = pauseShift + length
+                return schedule(at: .now() + length, context)
             case .fault(let fault):
                 state = .finished
                 context.flush()
@@ -100,7 +108,7 @@ final class PlaybackWriter {
 
     private func deadline(_ offsetMs: Double) -> NIODeadline? {
         guard speed > 0, offsetMs > 0 else { return nil }
-        return start + .nanoseconds(Int64(offsetMs / speed * 1_000_000))
+        return start + pauseShift + .nanoseconds(Int64(offsetMs / speed * 1_000_000))
     }
 
     private func schedule(at deadline: NIODeadline, _ context: ChannelHandlerContext) {

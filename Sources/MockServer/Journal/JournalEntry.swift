@@ -7,6 +7,10 @@ struct JournalEntry: Sendable {
         /// From a cassette: file, interaction number, the occurrence of this request in its
         /// session, and whether the recorded sequence was exhausted so the last one repeated.
         case cassette(path: String, number: Int, occurrence: Int, isRepeat: Bool)
+        /// By a scenario's step (1-based).
+        case scenario(name: String, step: Int)
+        /// From the bundled catalogue (`/models`, `/key`, `/credits`, `/generation`, …).
+        case catalogue
         /// By an error the mock produced itself, with its reason code.
         case error(reason: String, message: String)
     }
@@ -27,18 +31,23 @@ struct JournalEntry: Sendable {
             ("query", query.map(JSONValue.string) ?? .null),
             ("body", bodyValue), ("status", .int(status)),
         ]
+        var interaction = JSONValue.null, scenario = JSONValue.null, reason = JSONValue.null
+        let source: String
         switch answer {
         case let .cassette(path, number, occurrence, isRepeat):
-            pairs.append(("interaction", .object([
-                ("cassette", .string(path)), ("number", .int(number)),
-                ("occurrence", .int(occurrence)), ("repeat", .bool(isRepeat)),
-            ])))
-            pairs.append(("reason", .null))
-        case let .error(reason, message):
-            pairs.append(("interaction", .null))
-            pairs.append(("reason", .string(reason)))
+            source = "cassette"
+            interaction = .object([("cassette", .string(path)), ("number", .int(number)), ("occurrence", .int(occurrence)), ("repeat", .bool(isRepeat))])
+        case let .scenario(name, step):
+            source = "scenario"
+            scenario = .object([("name", .string(name)), ("step", .int(step))])
+        case .catalogue:
+            source = "catalogue"
+        case let .error(code, message):
+            source = "error"
+            reason = .string(code)
             pairs.append(("message", .string(message)))
         }
+        pairs += [("source", .string(source)), ("interaction", interaction), ("scenario", scenario), ("reason", reason)]
         return .object(pairs)
     }
 

@@ -4,14 +4,15 @@ import Foundation
 import Logging
 import MockServer
 import Playback
+import Scenarios
 
 /// `mockrouter serve`: the mock OpenRouter server.
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
-        abstract: "Serve recorded cassettes as a mock OpenRouter API.",
+        abstract: "Serve recorded cassettes and scripted scenarios as a mock OpenRouter API.",
         discussion: """
-            Point a client at http://HOST:PORT/api/v1 (or /v1). With no flags the bundled cassettes/ folder is served.
+            Point a client at http://HOST:PORT/api/v1 (or /v1). With no flags the bundled cassettes/ and scenarios/ folders are served.
 
             When ready, exactly one line is printed to stdout: mockrouter listening on http://HOST:PORT
 
@@ -26,6 +27,15 @@ struct ServeCommand: AsyncParsableCommand {
 
     @Flag(help: "Skip cassettes that cannot be loaded (each is logged) instead of refusing to start.")
     var skipBadCassettes = false
+
+    @Option(name: .customLong("scenarios"), help: "A scenario file or folder to serve (repeatable). Default: the bundled scenarios/.")
+    var scenarioPaths: [String] = []
+
+    @Flag(help: "Serve no scenarios.")
+    var noScenarios = false
+
+    @Flag(help: "Skip scenario files that cannot be loaded (each is logged) instead of refusing to start.")
+    var skipBadScenarios = false
 
     @Option(help: "Address to listen on.")
     var host = "127.0.0.1"
@@ -48,20 +58,22 @@ struct ServeCommand: AsyncParsableCommand {
         guard speed >= 0, speed.isFinite else { throw ValidationError("--speed must be 0 or a positive factor; got \(speed)") }
         guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535; got \(port)") }
         if noCassettes && !cassettes.isEmpty { throw ValidationError("--no-cassettes and --cassettes cannot be used together") }
+        if noScenarios && !scenarioPaths.isEmpty { throw ValidationError("--no-scenarios and --scenarios cannot be used together") }
     }
 
     func run() async throws {
         let logger = logging.makeLogger()
         let catalog = try loadCatalog(logger)
+        let scenarios = try loadScenarios(logger)
         let configuration = ServerConfiguration(host: host, port: port, speed: speed, maxBodyBytes: maxBody.bytes, requiredKey: requireKey)
-        let service = MockService(configuration: configuration, catalog: catalog, logger: logger)
+        let service = MockService(configuration: configuration, catalog: catalog, scenarios: scenarios, logger: logger)
         let server: MockServer
         do {
             server = try await MockServer.start(service: service)
         } catch {
             throw CommandFailure(message: "cannot listen on \(host):\(port): \(error)")
         }
-        logger.info("serving \(catalog.entries.count) interactions from \(catalog.files.count) cassettes at speed \(speed)")
+        logger.info("serving \(catalog.entries.count) interactions from \(catalog.files.count) cassettes and \(scenarios.all.count) scenarios at speed \(speed)")
         FileHandle.standardOutput.write(Data((server.readyLine + "\n").utf8))
         let signal = await ShutdownSignal.wait()
         logger.info("received signal \(signal), stopping")
@@ -84,6 +96,24 @@ struct ServeCommand: AsyncParsableCommand {
                 onSkip: { logger.error("skipping bad cassette: \($0.description)") })
         } catch {
             throw CommandFailure(message: "\(error.description)\nRefusing to start; fix or remove the file, or pass --skip-bad-cassettes.")
+        }
+    }
+}
+
+extension ServeCommand {
+    private func loadScenarios(_ logger: Logger) throws -> ScenarioLibrary {
+        var paths = scenarioPaths
+        if paths.isEmpty && !noScenarios {
+            if let bundled = DefaultPaths.bundled("scenarios") {
+                paths = [bundled]
+            } else {
+                logger.warning("no scenarios/ folder found beside the package; serving no scenarios")
+            }
+        }
+        do {
+            return try ScenarioLibrary.load(paths: paths, skipBad: skipBadScenarios, onSkip: { logger.error("skipping bad scenario: \($0.description)") })
+        } catch {
+            throw CommandFailure(message: "\(error.description)\nRefusing to start; fix or remove the file, or pass --skip-bad-scenarios.")
         }
     }
 }

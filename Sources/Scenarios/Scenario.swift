@@ -1,0 +1,122 @@
+import CassetteFormat
+import Playback
+
+/// A scripted behaviour, loaded from `scenarios/NAME.yaml`: a sequence of steps, one per request
+/// of a session, each an HTTP error or a response to render in whatever dialect was asked for.
+public struct Scenario: Sendable {
+    public let name: String
+    public let description: String?
+    /// The `model` responses report; `nil` echoes the request's model.
+    public let model: String?
+    public let provider: String
+    public let seed: UInt64
+    public let match: MatchRule?
+    public let afterLast: AfterLast
+    public let steps: [ScenarioStep]
+    /// The file it was loaded from.
+    public let path: String
+
+    /// What a request after the last step gets.
+    public enum AfterLast: String, Sendable, CaseIterable {
+        case repeatLast = "repeat_last"
+        case cycle
+        case error
+    }
+
+    /// The step for the `n`-th request (1-based) of a session, or `nil` when `afterLast` is `error` and the steps are used up.
+    public func step(forRequest n: Int) -> (index: Int, step: ScenarioStep)? {
+        let count = steps.count
+        let index: Int
+        if n <= count {
+            index = n - 1
+        } else {
+            switch afterLast {
+            case .repeatLast: index = count - 1
+            case .cycle: index = (n - 1) % count
+            case .error: return nil
+            }
+        }
+        return (index, steps[index])
+    }
+}
+
+/// One step: an HTTP error, or a response.
+public enum ScenarioStep: Sendable {
+    case error(HTTPErrorSpec, ttftMs: Double)
+    case response(ResponseStep)
+}
+
+/// A response step as written in the scenario file.
+public struct ResponseStep: Sendable {
+    public var headers: [(String, String)] = []
+    public var reasoning: ReasoningSpec?
+    public var text: String?
+    public var toolCalls: [ToolCallSpec] = []
+    public var interleave = false
+    public var chunking = Chunking()
+    public var finishReason: String?
+    public var nativeFinishReason: String?
+    public var usage = UsageSpec()
+    public var timing = TimingSpec()
+    public var keepAlive = KeepAliveSpec()
+    public var midstreamError: MidstreamError?
+    public var fault: WireFault?
+    public var crlf = false
+    public var done = true
+    public var base: BaseInteraction?
+}
+
+public struct ReasoningSpec: Sendable {
+    public var text: String?
+    public var summary: String?
+    public var encrypted: String?
+    public var signature: String?
+    public var format: String?
+}
+
+public struct ToolCallSpec: Sendable {
+    public var name: String
+    /// Compact JSON text of the arguments.
+    public var arguments: String
+    public var id: String?
+}
+
+/// How text is cut into deltas.
+public struct Chunking: Sendable {
+    public enum Rule: Sendable, Equatable {
+        case words
+        case characters(Int)
+    }
+
+    public var text = Rule.words
+    public var reasoning = Rule.words
+    public var arguments = 8
+}
+
+public struct UsageSpec: Sendable {
+    public var promptTokens: Int?
+    public var completionTokens: Int?
+    public var reasoningTokens: Int?
+    public var cachedTokens: Int?
+    public var cost: JSONValue?
+}
+
+public struct TimingSpec: Sendable {
+    public var ttftMs: Double = 0
+    public var tokensPerSecond: Double?
+    public var jitterMs: Double = 0
+    public var pauses: [(after: Int, ms: Double)] = []
+}
+
+public struct KeepAliveSpec: Sendable {
+    public var atStart = 1
+    public var intervalMs: Double = 0
+}
+
+/// A recorded interaction a step replays, with the step's fault and timing on top.
+public struct BaseInteraction: Sendable {
+    public var cassette: String
+    public var number: Int
+    /// The recorded interaction, loaded with the scenario.
+    public var recorded: Interaction
+}

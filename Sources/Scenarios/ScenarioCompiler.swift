@@ -1,0 +1,87 @@
+import CassetteFormat
+import Playback
+
+/// Compiles a response step into a `ResponseScript`: cuts text, reasoning and arguments into token
+/// events, places them in time (time to first token, tokens per second, seeded jitter, pauses),
+/// and fills ids, usage and finish reasons with their defaults.
+public enum ScenarioCompiler {
+    /// The script for `step`, the `stepIndex`-th (0-based) step of `scenario`, answering a request for `requestModel`.
+    public static func script(_ step: ResponseStep, of scenario: Scenario, stepIndex: Int, requestModel: String?) -> ResponseScript {
+        var random = SeededRandom(seed: scenario.seed &+ UInt64(stepIndex + 1) &* 0x9E37_79B9_7F4A_7C15)
+        let created = 1_790_000_000 + Int(random.next() % 10_000_000)
+        let generationID = "gen-\(created)-\(random.alphanumerics(20))"
+        let events = contentEvents(step, random: &random)
+        let offsets = tokenOffsets(count: events.count, timing: step.timing, random: &random)
+        let timed = zip(offsets, events).map { TimedEvent(offsetMs: $0, event: $1) }
+        let reasoningCount = events.filter {
+            switch $0 {
+            case .reasoningText, .reasoningSummary, .reasoningSignature, .reasoningEncrypted: return true
+            default: return false
+            }
+        }.count
+        let finish = step.finishReason ?? (step.toolCalls.isEmpty ? "stop" : "tool_calls")
+        let prompt = step.usage.promptTokens ?? 12
+        let completion = step.usage.completionTokens ?? events.count
+        return ResponseScript(
+            generationID: generationID, created: created,
+            model: scenario.model ?? requestModel.flatMap { $0.hasPrefix("mockrouter/") ? nil : $0 } ?? "openai/gpt-4o-mini",
+            provider: scenario.provider, events: timed,
+            finishReason: finish, nativeFinishReason: step.nativeFinishReason ?? finish,
+            usage: ScriptUsage(promptTokens: prompt, completionTokens: completion, reasoningTokens: step.usage.reasoningTokens ?? reasoningCount,
+                               cachedTokens: step.usage.cachedTokens ?? 0, cost: step.usage.cost ?? .double(Double(prompt + completion) / 1_000_000)),
+            keepAliveOffsetsMs: keepAliveOffsets(step.keepAlive, firstToken: offsets.first ?? step.timing.ttftMs),
+            midstreamError: step.midstreamError, fault: step.fault, crlf: step.crlf, sendsDone: step.done,
+            reasoningFormat: step.reasoning?.format ?? (step.reasoning?.text != nil ? "anthropic-claude-v1" : "openai-responses-v1"))
+    }
+
+    static func contentEvents(_ step: ResponseStep, random: inout SeededRandom) -> [ContentEvent] {
+        var events: [ContentEvent] = []
+        if let reasoning = step.reasoning {
+            events += TextChunker.pieces(reasoning.text ?? "", step.chunking.reasoning).map(ContentEvent.reasoningText)
+            events += TextChunker.pieces(reasoning.summary ?? "", step.chunking.reasoning).map(ContentEvent.reasoningSummary)
+            if let signature = reasoning.signature { events.append(.reasoningSignature(signature)) }
+            if let encrypted = reasoning.encrypted { events.append(.reasoningEncrypted(encrypted)) }
+        }
+        events += TextChunker.pieces(step.text ?? "", step.chunking.text).map(ContentEvent.text)
+        let calls = step.toolCalls.enumerated().map { index, call in
+            (index: index, start: ContentEvent.toolCallStart(index: index, id: call.id ?? "call_\(random.alphanumerics(24))", name: call.name),
+             fragments: TextChunker.pieces(call.arguments, .characters(step.chunking.arguments)).map { ContentEvent.toolCallArguments(index: index, fragment: $0) })
+        }
+        if step.interleave {
+            events += calls.map(\.start)
+            let longest = calls.map(\.fragments.count).max() ?? 0
+            for round in 0..<longest {
+                for call in calls where round < call.fragments.count { events.append(call.fragments[round]) }
+            }
+        } else {
+            for call in calls { events += [call.start] + call.fragments }
+        }
+        return events
+    }
+
+    static func tokenOffsets(count: Int, timing: TimingSpec, random: inout SeededRandom) -> [Double] {
+        let gap = timing.tokensPerSecond.map { 1000 / $0 } ?? 0
+        var offsets: [Double] = []
+        var time = timing.ttftMs
+        for index in 0..<count {
+            if index > 0 {
+                time += max(0, gap + timing.jitterMs * random.signedUnit())
+            }
+            time += timing.pauses.filter { $0.after == index && index > 0 }.reduce(0) { $0 + $1.ms }
+            offsets.append(time)
+        }
+        return offsets
+    }
+
+    static func keepAliveOffsets(_ keepAlive: KeepAliveSpec, firstToken: Double) -> [Double] {
+        var offsets = Array(repeating: 0.0, count: keepAlive.atStart)
+        if keepAlive.intervalMs > 0 {
+            var time = keepAlive.intervalMs
+            while time < firstToken {
+                offsets.append(time)
+                time += keepAlive.intervalMs
+            }
+        }
+        return offsets
+    }
+}

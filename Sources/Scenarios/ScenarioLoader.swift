@@ -1,0 +1,75 @@
+import CassetteFormat
+import Foundation
+import Playback
+import Yams
+
+/// Reads scenario files (YAML, or JSON, which is YAML). Unknown keys and bad values are errors
+/// that name the file, the line, the key and the allowed values.
+public enum ScenarioLoader {
+    static let topLevelKeys = ["name", "description", "model", "provider", "seed", "match", "after_last", "steps"]
+
+    /// Loads the scenario file at `path`.
+    public static func load(path: String) throws(ScenarioLoadError) -> Scenario {
+        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
+            throw ScenarioLoadError(path: path, line: nil, key: nil, message: "cannot read the file as UTF-8 text")
+        }
+        return try load(text: text, path: path)
+    }
+
+    /// Loads a scenario from its text; `path` names it in errors and anchors relative `base` paths.
+    public static func load(text: String, path: String) throws(ScenarioLoadError) -> Scenario {
+        let document: Node
+        do {
+            guard let node = try Yams.compose(yaml: text) else {
+                throw ScenarioLoadError(path: path, line: nil, key: nil, message: "the document is empty")
+            }
+            document = node
+        } catch let error as ScenarioLoadError {
+            throw error
+        } catch let error as YamlError {
+            throw syntaxError(error, path: path)
+        } catch {
+            throw ScenarioLoadError(path: path, line: nil, key: nil, message: "invalid YAML: \(error)")
+        }
+        let root = SourceNode(node: document, path: path, keyPath: "")
+        let fields = try root.mapping(allowed: topLevelKeys)
+        let nameNode = try fields.required("name")
+        let name = try nameNode.string()
+        guard name.range(of: "^[a-z0-9][a-z0-9._-]*$", options: .regularExpression) != nil else {
+            throw nameNode.failure("\"\(name)\" is not a valid scenario name: use lowercase letters, digits, '.', '_' and '-'")
+        }
+        let stepsNode = try fields.required("steps")
+        let stepNodes = try stepsNode.list()
+        guard !stepNodes.isEmpty else { throw stepsNode.failure("must list at least one step") }
+        var steps: [ScenarioStep] = []
+        for node in stepNodes { steps.append(try StepReader.read(node)) }
+        let seed: UInt64
+        if let seedNode = fields["seed"] { seed = UInt64(bitPattern: Int64(try seedNode.int())) } else { seed = SeededRandom.seed(for: name) }
+        return Scenario(
+            name: name,
+            description: try fields["description"]?.string(),
+            model: try fields["model"]?.string(),
+            provider: try fields["provider"]?.string() ?? "OpenAI",
+            seed: seed,
+            match: try fields["match"].map { (node) throws(ScenarioLoadError) in try readMatch(node) },
+            afterLast: Scenario.AfterLast(rawValue: try fields["after_last"]?.choice(Scenario.AfterLast.allCases.map(\.rawValue)) ?? "repeat_last")!,
+            steps: steps,
+            path: path)
+    }
+
+    static func readMatch(_ node: SourceNode) throws(ScenarioLoadError) -> MatchRule {
+        let fields = try node.mapping(allowed: ["path", "model", "contains"])
+        let rule = MatchRule(path: try fields["path"]?.string(), model: try fields["model"]?.string(), contains: try fields["contains"]?.string())
+        if rule.path == nil && rule.model == nil && rule.contains == nil { throw node.failure("give at least one of path, model, contains") }
+        return rule
+    }
+
+    static func syntaxError(_ error: YamlError, path: String) -> ScenarioLoadError {
+        switch error {
+        case let .scanner(_, problem, mark, _), let .parser(_, problem, mark, _), let .composer(_, problem, mark, _):
+            return ScenarioLoadError(path: path, line: mark.line, key: nil, message: "invalid YAML: \(problem)")
+        default:
+            return ScenarioLoadError(path: path, line: nil, key: nil, message: "invalid YAML: \(error)")
+        }
+    }
+}

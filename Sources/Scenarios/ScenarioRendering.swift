@@ -1,0 +1,45 @@
+import Dialects
+import NIOCore
+import Playback
+
+/// One step of a scenario rendered in one dialect: the plan the server plays (and
+/// `mockrouter scenario render` prints), and the script behind it when the step was scripted.
+public enum ScenarioRendering {
+    public struct Result: Sendable {
+        public let plan: PlaybackPlan
+        /// The compiled script, for generation bookkeeping; `nil` for error steps and recorded bases.
+        public let script: ResponseScript?
+    }
+
+    public static func render(_ scenario: Scenario, stepIndex: Int, dialect: Dialect, stream: Bool, model: String?) throws(RenderError) -> Result {
+        switch scenario.steps[stepIndex] {
+        case let .error(error, ttftMs):
+            return Result(plan: ScriptPlanBuilder.errorPlan(error, dialect: dialect, offsetMs: ttftMs), script: nil)
+        case .response(let step):
+            var plan: PlaybackPlan
+            var script: ResponseScript?
+            if let base = step.base {
+                plan = PlaybackPlan(replaying: base.recorded)
+                if let fault = step.fault { ScriptPlanBuilder.apply(fault, at: position(afterDataFrames: fault.afterTokens, in: plan), to: &plan.steps) }
+            } else {
+                let compiled = ScenarioCompiler.script(step, of: scenario, stepIndex: stepIndex, requestModel: model)
+                plan = try ScriptPlanBuilder.plan(compiled, dialect: dialect, stream: stream)
+                script = compiled
+            }
+            plan.headers += step.headers
+            return Result(plan: plan, script: script)
+        }
+    }
+
+    /// Where a fault goes in a replayed recording: after its N-th `data:` frame.
+    static func position(afterDataFrames frames: Int, in plan: PlaybackPlan) -> Int {
+        var seen = 0
+        for (index, step) in plan.steps.enumerated() {
+            guard case .bytes(let buffer, _) = step else { continue }
+            if seen == frames { return index }
+            let text = String(buffer: buffer)
+            if text.hasPrefix("data:") || text.contains("\ndata:") { seen += 1 }
+        }
+        return plan.steps.count
+    }
+}
