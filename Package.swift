@@ -46,8 +46,9 @@ let package = Package(
             .product(name: "NIOPosix", package: "swift-nio"),
         ]),
         .testTarget(name: "CassetteFormatTests", dependencies: ["CassetteFormat"]),
+        .testTarget(name: "ScenarioTests", dependencies: ["CassetteFormat", "Playback", "Dialects", "Scenarios"], exclude: ["Golden"]),
         .testTarget(name: "MockServerTests", dependencies: [
-            "CassetteFormat", "Playback", "MockServer",
+            "CassetteFormat", "Playback", "Scenarios", "MockServer",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "AsyncHTTPClient", package: "async-http-client"),

@@ -68,6 +68,8 @@ public enum ScenarioLoader {
         switch error {
         case let .scanner(_, problem, mark, _), let .parser(_, problem, mark, _), let .composer(_, problem, mark, _):
             return ScenarioLoadError(path: path, line: mark.line, key: nil, message: "invalid YAML: \(problem)")
+        case let .duplicatedKeysInMapping(duplicates, context):
+            return ScenarioLoadError(path: path, line: context.mark.line, key: duplicates.joined(separator: ", "), message: "the key appears twice")
         default:
             return ScenarioLoadError(path: path, line: nil, key: nil, message: "invalid YAML: \(error)")
         }

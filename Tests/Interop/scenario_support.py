@@ -137,10 +137,6 @@ def reasoning_text(st: dict) -> str:
     return _reasoning(st).get("text") or ""
 
 
-def reasoning_summary(st: dict) -> str:
-    return _reasoning(st).get("summary") or ""
-
-
 def reasoning_signature(st: dict) -> str | None:
     return _reasoning(st).get("signature")
 

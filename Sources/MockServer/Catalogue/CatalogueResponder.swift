@@ -20,7 +20,7 @@ struct CatalogueResponder {
             return .json(status: 200, body: CatalogueResponder.catalogue["key"] ?? .null)
         case "/api/v1/credits":
             return .json(status: 200, body: .object([("data", .object([
-                ("total_credits", .int(100)), ("total_usage", .double((generations.totalCost * 1_000_000).rounded() / 1_000_000)),
+                ("total_credits", .int(100)), ("total_usage", .double(generations.totalCost)),
             ]))]))
         case "/api/v1/generation":
             guard let id = AdminAPI.parameter("id", in: request.query), !id.isEmpty else {

@@ -3,22 +3,25 @@ import Foundation
 import Logging
 import MockServer
 import Playback
+import Scenarios
 
 /// Starts an in-process server on a free port for one test and stops it afterwards.
 enum TestServer {
     static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().deletingLastPathComponent()
     static let bundledCassettes = repository.appendingPathComponent("cassettes").path
+    static let bundledScenarios = repository.appendingPathComponent("scenarios").path
 
     static func with<T>(
-        cassettes: [String] = [bundledCassettes], speed: Double = 0, maxBodyBytes: Int = 10 * 1024 * 1024, requiredKey: String? = nil,
+        cassettes: [String] = [bundledCassettes], scenarios: [String] = [], speed: Double = 0, maxBodyBytes: Int = 10 * 1024 * 1024, requiredKey: String? = nil,
         _ body: (MockServer) async throws -> T
     ) async throws -> T {
         var logger = Logger(label: "test")
         logger.logLevel = .critical
         let catalog = try CassetteCatalog.load(paths: cassettes, skipBad: false)
         let configuration = ServerConfiguration(host: "127.0.0.1", port: 0, speed: speed, maxBodyBytes: maxBodyBytes, requiredKey: requiredKey, threads: 2)
-        let server = try await MockServer.start(service: MockService(configuration: configuration, catalog: catalog, logger: logger))
+        let library = try ScenarioLibrary.load(paths: scenarios, skipBad: false)
+        let server = try await MockServer.start(service: MockService(configuration: configuration, catalog: catalog, scenarios: library, logger: logger))
         do {
             let result = try await body(server)
             try await server.stop()
