@@ -43,8 +43,8 @@ enum StepReader {
         step.done = try fields["done"]?.bool() ?? true
         if let baseNode = fields["base"] {
             step.base = try readBase(baseNode)
-            for key in ["reasoning", "text", "tool_calls"] where fields.has(key) {
-                throw fields[key]!.failure("cannot be combined with base: the recorded interaction supplies the content")
+            for (key, entry) in fields.entries where !["base", "fault", "headers", "status"].contains(key) {
+                throw entry.failure("cannot be combined with base: the recording supplies content and timing; only fault and headers may be added")
             }
         } else if step.text == nil && step.reasoning == nil && step.toolCalls.isEmpty {
             throw node.failure("a response step needs text, reasoning, tool_calls or base")

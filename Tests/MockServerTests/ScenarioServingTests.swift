@@ -172,6 +172,19 @@ struct ScenarioServingTests {
         }
     }
 
+    @Test("a scenario based on a recording replays its frames, then cuts where the fault says")
+    func recordedBase() async throws {
+        let cassette = TestServer.bundledCassettes + "/stream-text.cassette.jsonl.gz"
+        try await TestServer.with(cassettes: [], scenarios: []) { server in
+            #expect(try addScenario(server.port, "name: cut\nsteps:\n  - base: { cassette: \(cassette) }\n    fault: { kind: disconnect, after: 3 }\n").status == 201)
+            let response = try post(server.port, "/scenario/cut/api/v1/chat/completions")
+            #expect(!response.terminated)
+            #expect(dataChunks(response).count == 3)
+            let recorded = try CassetteReader.read(path: cassette).interactions[0].response.body.wireBytes
+            #expect(Array(recorded.prefix(response.body.count)) == response.body)
+        }
+    }
+
     @Test("a timed stall is silence on an open connection, then the stream goes on", .timeLimit(.minutes(1)))
     func timedStall() async throws {
         try await TestServer.with(cassettes: [], scenarios: []) { server in

@@ -27,6 +27,22 @@ struct ScenarioLoaderTests {
         #expect(error?.description.contains(expected) == true, "got: \(error?.description ?? "nothing")")
     }
 
+    @Test("a recorded base takes only a fault and headers beside it, and its interaction must exist")
+    func base() throws {
+        let cassette = Bundled.repository.appendingPathComponent("cassettes/stream-text.cassette.jsonl.gz").path
+        let loaded = try scenario("name: x\nsteps:\n  - base: { cassette: \(cassette) }\n    fault: { kind: disconnect, after: 3 }\n")
+        guard case .response(let step) = loaded.steps[0] else { Issue.record("not a response"); return }
+        #expect(step.base?.recorded.response.status == 200)
+        let combined = #expect(throws: ScenarioLoadError.self) {
+            try scenario("name: x\nsteps:\n  - base: { cassette: \(cassette) }\n    timing: { ttft_ms: 5 }\n")
+        }
+        #expect(combined?.description.contains("steps[0].timing: cannot be combined with base") == true)
+        let missing = #expect(throws: ScenarioLoadError.self) {
+            try scenario("name: x\nsteps:\n  - base: { cassette: \(cassette), interaction: 9 }\n")
+        }
+        #expect(missing?.description.contains("has 1 interactions; there is no interaction 9") == true)
+    }
+
     @Test("JSON is accepted too")
     func json() throws {
         let loaded = try scenario(#"{"name":"j","steps":[{"text":"hi","usage":{"cost":0.0001}}]}"#, path: "j.json")
