@@ -38,8 +38,15 @@ let package = Package(
             .product(name: "NIOHTTP1", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
         ]),
+        .target(name: "RecordingProxy", dependencies: [
+            "CassetteFormat", "MockServer",
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+        ]),
         .executableTarget(name: "mockrouter", dependencies: [
-            "CassetteFormat", "Playback", "Dialects", "Scenarios", "MockServer",
+            "CassetteFormat", "Playback", "Dialects", "Scenarios", "MockServer", "RecordingProxy",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "NIOCore", package: "swift-nio"),

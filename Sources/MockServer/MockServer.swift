@@ -49,9 +49,17 @@ public final class MockServer: Sendable {
         }
     }
 
-    /// Stops listening, closes open connections and releases the threads.
-    public func stop() async throws {
+    /// Stops listening, lets forwarded requests finish and be recorded (waiting at most
+    /// `drainTimeout`), then closes open connections and releases the threads.
+    public func stop(drainTimeout: Duration = .seconds(10)) async throws {
         try? await channel.close()
+        let deadline = ContinuousClock.now + drainTimeout
+        while service.inFlight.load(ordering: .relaxed) > 0 && ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(20))
+        }
         try await group.shutdownGracefully()
     }
+
+    /// Requests being forwarded to the upstream right now.
+    public var inFlight: Int { service.inFlight.load(ordering: .relaxed) }
 }

@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import Playback
 import Scenarios
+import Synchronization
 
 /// The mock's behaviour, independent of the socket: given a complete request, which plan answers
 /// it. Resolution order (SPEC §3): admin; a scenario demanded by header or path; a matching cassette
@@ -13,6 +14,7 @@ public final class MockService: Sendable {
     public static let version = "0.1.0"
 
     public let configuration: ServerConfiguration
+    public let mode: ServingMode
     public let replayer: CassetteReplayer
     public let scenarios: ScenarioLibrary
     let scenarioResponder: ScenarioResponder
@@ -20,9 +22,19 @@ public final class MockService: Sendable {
     let journal = RequestJournal()
     let startedAt = Date()
     let logger: Logger
+    /// Forwarded requests not yet finished and recorded; shutdown waits for them.
+    let inFlight = Atomic<Int>(0)
 
-    public init(configuration: ServerConfiguration, catalog: CassetteCatalog, scenarios: ScenarioLibrary = ScenarioLibrary(scenarios: []), logger: Logger) {
+    /// What the connection does with a request: play a plan, or forward it upstream.
+    enum Reply {
+        case plan(PlaybackPlan)
+        case forward(ForwardRequest, any UpstreamForwarding)
+    }
+
+    public init(configuration: ServerConfiguration, catalog: CassetteCatalog, scenarios: ScenarioLibrary = ScenarioLibrary(scenarios: []),
+                mode: ServingMode = .replay, logger: Logger) {
         self.configuration = configuration
+        self.mode = mode
         replayer = CassetteReplayer(catalog: catalog)
         self.scenarios = scenarios
         scenarioResponder = ScenarioResponder(library: scenarios, generations: generations)
@@ -37,86 +49,128 @@ public final class MockService: Sendable {
         if session == nil { generations.reset() }
     }
 
-    func respond(to request: ReceivedRequest) -> PlaybackPlan {
+    /// The mode table: admin is always local; record mode forwards every API request; hybrid and
+    /// replay resolve locally, and hybrid forwards what nothing local answers.
+    func reply(to request: ReceivedRequest) -> Reply {
         let (rawPath, query) = request.pathAndQuery
         if rawPath.hasPrefix("/__admin/") {
-            return AdminAPI(service: self).respond(method: request.method, path: rawPath, query: query, body: request.body)
+            return .plan(AdminAPI(service: self).respond(method: request.method, path: rawPath, query: query, body: request.body))
         }
         let routed = RoutedPath(rawPath)
         let session = routed.session ?? request.head.headers.first(name: "x-mockrouter-session") ?? "default"
-        let incoming = IncomingRequest(method: request.method, path: routed.apiPath, query: query,
-                                       headers: request.headerFields, body: request.body)
-        let anthropic = Endpoint.isAnthropic(incoming.path)
-
-        func fail(_ reason: String, _ error: ErrorResponse) -> PlaybackPlan {
-            var error = error
-            error.anthropic = anthropic
-            journal.record(JournalEntry(time: MockService.now(), session: session, method: request.method, path: rawPath, query: query,
-                                        body: request.body, status: error.status, answer: .error(reason: reason, message: error.message)))
-            logger.debug("\(request.method) \(rawPath) → \(error.status) \(reason)")
-            return error.plan
+        let forward = ForwardRequest(method: request.method, path: APIPath.canonical(routed.apiPath), query: query,
+                                     headers: request.headerFields, body: request.body, session: session)
+        let context = RequestContext(request: request, rawPath: rawPath, query: query, routed: routed, session: session,
+                                     incoming: IncomingRequest(method: request.method, path: routed.apiPath, query: query,
+                                                               headers: request.headerFields, body: configuration.redactor.redact(request.body)))
+        switch mode {
+        case .replay:
+            return .plan(resolveLocally(context) ?? fallback(context))
+        case .record(let upstream):
+            return .forward(forward, upstream)
+        case .hybrid(let upstream, _):
+            return resolveLocally(context).map(Reply.plan) ?? .forward(forward, upstream)
         }
+    }
 
-        func record(_ plan: PlaybackPlan, _ answer: JournalEntry.Answer) -> PlaybackPlan {
-            journal.record(JournalEntry(time: MockService.now(), session: session, method: request.method, path: rawPath, query: query,
-                                        body: request.body, status: plan.status, answer: answer))
-            return plan
+    /// After a forwarded request: journal it, and in hybrid mode make its recording answer from now on.
+    func didForward(_ request: ForwardRequest, rawPath: String, recorded: Interaction?) {
+        journal.record(JournalEntry(time: MockService.now(), session: request.session, method: request.method, path: rawPath, query: request.query,
+                                    body: request.body, status: recorded?.response.status ?? 0, answer: .upstream))
+        if case .hybrid(_, let cassette) = mode, let recorded {
+            replayer.add(recorded, cassette: cassette)
         }
+    }
 
-        func play(_ scenario: Scenario) -> PlaybackPlan {
-            switch scenarioResponder.answer(incoming, with: scenario, session: session) {
-            case let .plan(plan, step):
-                logger.debug("\(request.method) \(rawPath) → \(plan.status) from scenario \(scenario.name) step \(step)")
-                return record(plan, .scenario(name: scenario.name, step: step))
-            case let .refused(error, reason):
-                return fail(reason, error)
-            }
+    /// One request on its way through resolution.
+    struct RequestContext {
+        let request: ReceivedRequest
+        let rawPath: String
+        let query: String?
+        let routed: RoutedPath
+        let session: String
+        /// The request as matching sees it (body redacted as recordings are).
+        let incoming: IncomingRequest
+        var anthropic: Bool { Endpoint.isAnthropic(incoming.path) }
+    }
+
+    private func record(_ plan: PlaybackPlan, _ answer: JournalEntry.Answer, _ context: RequestContext) -> PlaybackPlan {
+        journal.record(JournalEntry(time: MockService.now(), session: context.session, method: context.request.method, path: context.rawPath,
+                                    query: context.query, body: context.request.body, status: plan.status, answer: answer))
+        return plan
+    }
+
+    private func fail(_ reason: String, _ error: ErrorResponse, _ context: RequestContext) -> PlaybackPlan {
+        var error = error
+        error.anthropic = context.anthropic
+        logger.debug("\(context.request.method) \(context.rawPath) → \(error.status) \(reason)")
+        return record(error.plan, .error(reason: reason, message: error.message), context)
+    }
+
+    private func play(_ scenario: Scenario, _ context: RequestContext) -> PlaybackPlan {
+        switch scenarioResponder.answer(context.incoming, with: scenario, session: context.session) {
+        case let .plan(plan, step):
+            logger.debug("\(context.request.method) \(context.rawPath) → \(plan.status) from scenario \(scenario.name) step \(step)")
+            return record(plan, .scenario(name: scenario.name, step: step), context)
+        case let .refused(error, reason):
+            return fail(reason, error, context)
         }
+    }
 
-        func unknownScenario(_ name: String) -> PlaybackPlan {
-            let known = scenarios.names
-            return fail("unknown_scenario", ErrorResponse(
-                status: 404, message: "MockRouter: unknown scenario \"\(name)\"; known scenarios: \(known.isEmpty ? "(none loaded)" : known.joined(separator: ", "))",
-                metadata: [("known_scenarios", .array(known.map(JSONValue.string)))]))
-        }
+    private func unknownScenario(_ name: String, _ context: RequestContext) -> PlaybackPlan {
+        let known = scenarios.names
+        return fail("unknown_scenario", ErrorResponse(
+            status: 404, message: "MockRouter: unknown scenario \"\(name)\"; known scenarios: \(known.isEmpty ? "(none loaded)" : known.joined(separator: ", "))",
+            metadata: [("known_scenarios", .array(known.map(JSONValue.string)))]), context)
+    }
 
+    /// Resolution up to what an upstream could answer instead: a demanded scenario, bad input, a
+    /// recording, a scenario named by the model, a scenario's match rule. `nil` when none applies.
+    private func resolveLocally(_ context: RequestContext) -> PlaybackPlan? {
+        let request = context.request, incoming = context.incoming
         let contentType = request.head.headers.first(name: "content-type")
-        if let name = routed.scenario ?? request.head.headers.first(name: "x-mockrouter-scenario") {
-            guard let scenario = scenarios.scenario(named: name) else { return unknownScenario(name) }
-            if let problem = BodyCheck.problem(with: incoming, contentType: contentType) { return fail(problem.reason, problem.error) }
-            return play(scenario)
+        if let name = context.routed.scenario ?? request.head.headers.first(name: "x-mockrouter-scenario") {
+            guard let scenario = scenarios.scenario(named: name) else { return unknownScenario(name, context) }
+            if let problem = BodyCheck.problem(with: incoming, contentType: contentType) { return fail(problem.reason, problem.error, context) }
+            return play(scenario, context)
         }
         guard incoming.path.hasPrefix(APIPath.prefix + "/") else {
-            return fail("unknown_path", ErrorResponse(status: 404, message: "Not Found: \(rawPath) is not an OpenRouter API path (expected /api/v1/... or /v1/...)"))
+            return fail("unknown_path", ErrorResponse(status: 404, message: "Not Found: \(context.rawPath) is not an OpenRouter API path (expected /api/v1/... or /v1/...)"), context)
         }
-        if let required = configuration.requiredKey, !KeyCheck.accepts(request.head.headers, key: required, anthropic: anthropic) {
+        if let required = configuration.requiredKey, !KeyCheck.accepts(request.head.headers, key: required, anthropic: context.anthropic) {
             let sent = request.head.headers.first(name: "authorization") != nil || request.head.headers.first(name: "x-api-key") != nil
-            return fail("unauthorized", ErrorResponse(status: 401, message: sent ? "User not found." : "No auth credentials found"))
+            return fail("unauthorized", ErrorResponse(status: 401, message: sent ? "User not found." : "No auth credentials found"), context)
         }
-        if let match = replayer.answer(incoming, session: session) {
+        if let match = replayer.answer(incoming, session: context.session) {
             let entry = match.entry
-            logger.debug("\(request.method) \(rawPath) → \(entry.plan.status) from \(entry.cassette) #\(entry.number)")
-            return record(entry.plan, .cassette(path: entry.cassette, number: entry.number, occurrence: match.occurrence, isRepeat: match.isRepeat))
+            logger.debug("\(request.method) \(context.rawPath) → \(entry.plan.status) from \(entry.cassette) #\(entry.number)")
+            return record(entry.plan, .cassette(path: entry.cassette, number: entry.number, occurrence: match.occurrence, isRepeat: match.isRepeat), context)
         }
         if let problem = BodyCheck.problem(with: incoming, contentType: contentType) {
-            return fail(problem.reason, problem.error)
+            return fail(problem.reason, problem.error, context)
         }
         if let model = incoming.json?["model"]?.stringValue, model.hasPrefix("mockrouter/") {
             let name = String(model.dropFirst("mockrouter/".count))
-            guard let scenario = scenarios.scenario(named: name) else { return unknownScenario(name) }
-            return play(scenario)
+            guard let scenario = scenarios.scenario(named: name) else { return unknownScenario(name, context) }
+            return play(scenario, context)
         }
         if let scenario = scenarios.matching(incoming) {
-            return play(scenario)
+            return play(scenario, context)
         }
+        return nil
+    }
+
+    /// What replay answers when nothing local applied: the bundled catalogue, a wrong method, or a near-miss report.
+    private func fallback(_ context: RequestContext) -> PlaybackPlan {
+        let incoming = context.incoming
         if let plan = CatalogueResponder(generations: generations).answer(incoming) {
-            return record(plan, .catalogue)
+            return record(plan, .catalogue, context)
         }
         if let expected = Endpoint.method(for: incoming.path), expected != incoming.method.uppercased() {
             return fail("method_not_allowed", ErrorResponse(
-                status: 405, message: "Method \(incoming.method) is not allowed on \(incoming.path); use \(expected)", headers: [("allow", expected)]))
+                status: 405, message: "Method \(incoming.method) is not allowed on \(incoming.path); use \(expected)", headers: [("allow", expected)]), context)
         }
-        return fail("no_match", NoMatchReport(request: incoming, catalog: replayer.catalog).error)
+        return fail("no_match", NoMatchReport(request: incoming, catalog: replayer.catalog).error, context)
     }
 
     static func now() -> String {

@@ -11,6 +11,8 @@ public struct ServerConfiguration: Sendable {
     public var requiredKey: String?
     /// Event loop threads; defaults to one per core.
     public var threads: Int
+    /// What recordings are scrubbed with; incoming requests are matched through it too.
+    public var redactor: Redactor = .standard
 
     public init(host: String = "127.0.0.1", port: Int = 8080, speed: Double = 0, maxBodyBytes: Int = 10 * 1024 * 1024,
                 requiredKey: String? = nil, threads: Int = System.coreCount) {
@@ -23,4 +25,5 @@ public struct ServerConfiguration: Sendable {
     }
 }
 
+import CassetteFormat
 import NIOCore

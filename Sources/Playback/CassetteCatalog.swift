@@ -20,6 +20,19 @@ public struct CassetteCatalog: Sendable {
         }
     }
 
+    /// Adds one interaction to `cassette` (its file entry is created if needed), after those already there.
+    public mutating func append(_ interaction: Interaction, cassette: String) {
+        let number = entries.filter { $0.cassette == cassette }.count + 1
+        let entry = CatalogEntry(cassette: cassette, number: number, interaction: interaction)
+        index[entry.key, default: []].append(entries.count)
+        entries.append(entry)
+        if let position = files.firstIndex(where: { $0.path == cassette }) {
+            files[position].interactions.append(interaction)
+        } else {
+            files.append(CassetteFile(path: cassette, header: CassetteHeader(created: "", tool: "mockrouter"), interactions: [interaction]))
+        }
+    }
+
     /// The entries recorded for `key`, in answer order.
     public func entries(for key: RequestKey) -> [CatalogEntry] {
         (index[key] ?? []).map { entries[$0] }

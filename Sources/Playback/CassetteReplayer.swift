@@ -3,12 +3,21 @@ import Synchronization
 
 /// Answers requests from a catalog, keeping each session's position in every recorded sequence.
 /// Identical requests get their recordings in recorded order; after the last, the last repeats.
+/// Interactions recorded while serving (hybrid mode) are added and answer at once.
 public final class CassetteReplayer: Sendable {
-    public let catalog: CassetteCatalog
+    private let loaded: Mutex<CassetteCatalog>
     private let positions = Mutex<[String: [RequestKey: Int]]>([:])
 
     public init(catalog: CassetteCatalog) {
-        self.catalog = catalog
+        loaded = Mutex(catalog)
+    }
+
+    /// The catalog as it is now.
+    public var catalog: CassetteCatalog { loaded.withLock { $0 } }
+
+    /// Adds an interaction recorded to `cassette` while serving.
+    public func add(_ interaction: Interaction, cassette: String) {
+        loaded.withLock { $0.append(interaction, cassette: cassette) }
     }
 
     /// A recorded answer and where it sits in its sequence.
@@ -23,7 +32,7 @@ public final class CassetteReplayer: Sendable {
     /// The recording that answers `request` in `session`, advancing the session's position.
     public func answer(_ request: IncomingRequest, session: String) -> Match? {
         let key = RequestKey(request)
-        let candidates = catalog.entries(for: key)
+        let candidates = loaded.withLock { $0.entries(for: key) }
         guard !candidates.isEmpty else { return nil }
         let served = positions.withLock { state -> Int in
             let count = state[session, default: [:]][key, default: 0]

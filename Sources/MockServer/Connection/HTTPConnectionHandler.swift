@@ -1,6 +1,7 @@
 import NIOCore
 import NIOHTTP1
 import Playback
+import Synchronization
 
 /// One HTTP/1.1 connection: collects each request (refusing bodies over the limit with 413),
 /// asks the service for a plan, and plays it with a `PlaybackWriter`. Keep-alive and pipelining
@@ -15,6 +16,8 @@ final class HTTPConnectionHandler: ChannelInboundHandler {
         /// The body went over the limit: 413 was sent and the connection closes; the rest is ignored.
         case rejecting
         case responding(PlaybackWriter)
+        /// An upstream is answering (record and hybrid modes).
+        case forwarding(ResponseSink)
     }
 
     private let service: MockService
@@ -38,14 +41,21 @@ final class HTTPConnectionHandler: ChannelInboundHandler {
             body.append(contentsOf: buffer.readableBytesView)
         case .end:
             guard case .receiving(let head, let start) = state else { return }
-            let plan = service.respond(to: ReceivedRequest(head: head, body: body))
+            let request = ReceivedRequest(head: head, body: body)
             body.removeAll(keepingCapacity: body.count < 64 * 1024)
-            play(plan, head: head, start: start, context)
+            switch service.reply(to: request) {
+            case .plan(let plan): play(plan, head: head, start: start, context)
+            case let .forward(forwarded, upstream): forward(forwarded, to: upstream, head: head, context)
+            }
         }
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        if case .responding(let writer) = state { writer.cancel() }
+        switch state {
+        case .responding(let writer): writer.cancel()
+        case .forwarding(let sink): sink.markGone()
+        default: break
+        }
         state = .idle
         context.fireChannelInactive()
     }
@@ -55,6 +65,25 @@ final class HTTPConnectionHandler: ChannelInboundHandler {
                                     version: head.version) { [self] in state = .idle }
         state = .responding(writer)
         writer.advance(context)
+    }
+
+    /// Hands the request to the upstream; the connection takes the next request once the upstream's
+    /// answer has ended normally.
+    private func forward(_ request: ForwardRequest, to upstream: any UpstreamForwarding, head: HTTPRequestHead, _ context: ChannelHandlerContext) {
+        let sink = ResponseSink(channel: context.channel, version: head.version, keepAlive: head.isKeepAlive)
+        state = .forwarding(sink)
+        let service = self.service
+        let handler = NIOLoopBound(self, eventLoop: context.eventLoop)
+        let eventLoop = context.eventLoop
+        service.inFlight.add(1, ordering: .relaxed)
+        Task {
+            let recorded = await upstream.forward(request, to: sink)
+            service.didForward(request, rawPath: head.uri.split(separator: "?").first.map(String.init) ?? head.uri, recorded: recorded)
+            service.inFlight.subtract(1, ordering: .relaxed)
+            eventLoop.execute {
+                if case .forwarding = handler.value.state, sink.endedNormally { handler.value.state = .idle }
+            }
+        }
     }
 
     private func reject(_ context: ChannelHandlerContext, _ head: HTTPRequestHead) {

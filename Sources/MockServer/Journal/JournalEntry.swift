@@ -11,6 +11,8 @@ struct JournalEntry: Sendable {
         case scenario(name: String, step: Int)
         /// From the bundled catalogue (`/models`, `/key`, `/credits`, `/generation`, …).
         case catalogue
+        /// Forwarded to the upstream (record and hybrid modes).
+        case upstream
         /// By an error the mock produced itself, with its reason code.
         case error(reason: String, message: String)
     }
@@ -42,6 +44,8 @@ struct JournalEntry: Sendable {
             scenario = .object([("name", .string(name)), ("step", .int(step))])
         case .catalogue:
             source = "catalogue"
+        case .upstream:
+            source = "upstream"
         case let .error(code, message):
             source = "error"
             reason = .string(code)

@@ -4,6 +4,6 @@ import ArgumentParser
 struct CassetteCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "cassette",
-        abstract: "Inspect, verify, pack and unpack cassette files.",
-        subcommands: [ListCommand.self, ShowCommand.self, VerifyCommand.self, PackCommand.self, UnpackCommand.self])
+        abstract: "Inspect, verify, pack, unpack, redact and convert cassette files.",
+        subcommands: [ListCommand.self, ShowCommand.self, VerifyCommand.self, PackCommand.self, UnpackCommand.self, RedactCommand.self, ToScenarioCommand.self])
 }

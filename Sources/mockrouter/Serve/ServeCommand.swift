@@ -4,6 +4,7 @@ import Foundation
 import Logging
 import MockServer
 import Playback
+import RecordingProxy
 import Scenarios
 
 /// `mockrouter serve`: the mock OpenRouter server.
@@ -52,6 +53,17 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Require this API key (Authorization: Bearer KEY); others get OpenRouter's 401.")
     var requireKey: String?
 
+    @Option(help: "Hybrid mode: forward what nothing local answers to this upstream origin (needs --record-to).")
+    var upstream: String?
+
+    @Option(help: "Hybrid mode: the cassette that forwarded interactions are appended to; they replay at once.")
+    var recordTo: String?
+
+    @Option(help: "Hybrid mode: seconds the upstream may stay silent before the request counts as timed out.")
+    var upstreamTimeout: Double = 120
+
+    @OptionGroup var redaction: RedactionOptions
+
     @OptionGroup var logging: LoggingOptions
 
     func validate() throws {
@@ -59,14 +71,24 @@ struct ServeCommand: AsyncParsableCommand {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535; got \(port)") }
         if noCassettes && !cassettes.isEmpty { throw ValidationError("--no-cassettes and --cassettes cannot be used together") }
         if noScenarios && !scenarioPaths.isEmpty { throw ValidationError("--no-scenarios and --scenarios cannot be used together") }
+        if (upstream == nil) != (recordTo == nil) { throw ValidationError("--upstream and --record-to go together (hybrid mode)") }
     }
 
     func run() async throws {
         let logger = logging.makeLogger()
+        let redactor = try redaction.makeRedactor()
+        var forwarder: RecordingForwarder?
+        var mode = ServingMode.replay
+        if let upstream, let recordTo {
+            let opened = try UpstreamSetup.forwarder(upstream: upstream, cassette: recordTo, redactor: redactor, readTimeout: upstreamTimeout, logger: logger)
+            forwarder = opened
+            mode = .hybrid(opened, cassette: recordTo)
+        }
         let catalog = try loadCatalog(logger)
         let scenarios = try loadScenarios(logger)
-        let configuration = ServerConfiguration(host: host, port: port, speed: speed, maxBodyBytes: maxBody.bytes, requiredKey: requireKey)
-        let service = MockService(configuration: configuration, catalog: catalog, scenarios: scenarios, logger: logger)
+        var configuration = ServerConfiguration(host: host, port: port, speed: speed, maxBodyBytes: maxBody.bytes, requiredKey: requireKey)
+        configuration.redactor = redactor
+        let service = MockService(configuration: configuration, catalog: catalog, scenarios: scenarios, mode: mode, logger: logger)
         let server: MockServer
         do {
             server = try await MockServer.start(service: service)
@@ -78,6 +100,7 @@ struct ServeCommand: AsyncParsableCommand {
         let signal = await ShutdownSignal.wait()
         logger.info("received signal \(signal), stopping")
         try await server.stop()
+        try await forwarder?.shutdown()
     }
 
     private func loadCatalog(_ logger: Logger) throws -> CassetteCatalog {
@@ -88,6 +111,9 @@ struct ServeCommand: AsyncParsableCommand {
             } else {
                 logger.warning("no cassettes/ folder found beside the package; serving no cassettes")
             }
+        }
+        if let recordTo, !paths.contains(recordTo) {
+            paths.append(recordTo)
         }
         do {
             return try CassetteCatalog.load(
