@@ -53,6 +53,7 @@ let package = Package(
             .product(name: "NIOPosix", package: "swift-nio"),
         ]),
         .testTarget(name: "CassetteFormatTests", dependencies: ["CassetteFormat"]),
+        .testTarget(name: "RecordingProxyTests", dependencies: ["RecordingProxy"]),
         .testTarget(name: "ScenarioTests", dependencies: ["CassetteFormat", "Playback", "Dialects", "Scenarios"], exclude: ["Golden"]),
         .testTarget(name: "MockServerTests", dependencies: [
             "CassetteFormat", "Playback", "Scenarios", "MockServer",

@@ -58,18 +58,18 @@ public final class MockService: Sendable {
         }
         let routed = RoutedPath(rawPath)
         let session = routed.session ?? request.head.headers.first(name: "x-mockrouter-session") ?? "default"
-        let forward = ForwardRequest(method: request.method, path: APIPath.canonical(routed.apiPath), query: query,
-                                     headers: request.headerFields, body: request.body, session: session)
         let context = RequestContext(request: request, rawPath: rawPath, query: query, routed: routed, session: session,
                                      incoming: IncomingRequest(method: request.method, path: routed.apiPath, query: query,
                                                                headers: request.headerFields, body: configuration.redactor.redact(request.body)))
+        let forward = { ForwardRequest(method: request.method, path: APIPath.canonical(routed.apiPath), query: query,
+                                       headers: request.headerFields, body: request.body, session: session) }
         switch mode {
         case .replay:
             return .plan(resolveLocally(context) ?? fallback(context))
         case .record(let upstream):
-            return .forward(forward, upstream)
+            return .forward(forward(), upstream)
         case .hybrid(let upstream, _):
-            return resolveLocally(context).map(Reply.plan) ?? .forward(forward, upstream)
+            return resolveLocally(context).map(Reply.plan) ?? .forward(forward(), upstream)
         }
     }
 

@@ -135,3 +135,69 @@ def test_help_explains_each_command(args: list[str]):
     result = run(*args, "--help")
     assert result.returncode == 0
     assert "USAGE:" in result.stdout or "OVERVIEW:" in result.stdout
+
+
+@pytest.fixture
+def bad_scenarios(tmp_path: Path) -> Path:
+    (tmp_path / "good.yaml").write_text("name: good\nsteps:\n  - text: fine\n")
+    (tmp_path / "bad.yaml").write_text("name: bad\nsteps:\n  - text: hi\n    fault: { kind: explode }\n")
+    return tmp_path
+
+
+def test_serve_refuses_a_bad_scenario_naming_file_line_and_key(bad_scenarios: Path):
+    proc, line = start("--no-cassettes", "--scenarios", str(bad_scenarios))
+    rc = proc.wait(10)
+    stderr = proc.stderr.read()
+    assert line == "" and rc != 0
+    assert f"{bad_scenarios / 'bad.yaml'}:4: steps[0].fault.kind: \"explode\" is not one of disconnect, reset, stall, malformed, broken_framing" in stderr, stderr
+    assert "--skip-bad-scenarios" in stderr
+
+
+def test_skip_bad_scenarios_logs_it_and_serves_the_rest(bad_scenarios: Path):
+    import httpx
+
+    proc, line = start("--no-cassettes", "--scenarios", str(bad_scenarios), "--skip-bad-scenarios")
+    match = READY.match(line)
+    assert match, line
+    names = [s["name"] for s in httpx.get(f"http://127.0.0.1:{match.group(1)}/__admin/scenarios").json()["scenarios"]]
+    rc, stderr = stop(proc)
+    assert names == ["good"] and rc == 0
+    assert "skipping bad scenario" in stderr and "bad.yaml:4" in stderr
+
+
+def test_scenario_lint_reports_every_bad_file_and_exits_1(bad_scenarios: Path):
+    result = run("scenario", "lint", str(bad_scenarios))
+    assert result.returncode == 1
+    assert "ok    " in result.stdout and "FAIL  " in result.stdout and "bad.yaml:4" in result.stdout
+
+
+def test_cassette_redact_scrubs_in_place(tmp_path: Path):
+    header, interaction = bundled_lines("chat-completion")[:2]
+    line = json.loads(interaction)
+    line["request"]["headers"].append(["authorization", "Bearer sk-or-v1-" + "ab" * 32])
+    line["request"]["body"]["json"]["messages"][0]["content"] = "leaked sk-or-v1-" + "cd" * 32
+    path = tmp_path / "dirty.cassette.jsonl"
+    path.write_text(header + json.dumps(line, separators=(",", ":"), ensure_ascii=False) + "\n")
+    result = run("cassette", "redact", str(path), "--redact-pattern", "leaked")
+    assert result.returncode == 0 and "redacted 1 of 1 interactions" in result.stdout
+    text = path.read_text()
+    assert "abab" not in text and "cdcd" not in text and "leaked" not in text
+    assert run("cassette", "verify", str(path)).returncode == 0
+
+
+def test_to_scenario_makes_a_scenario_that_serves_the_recorded_content(tmp_path: Path):
+    import httpx
+
+    out = tmp_path / "from-recording.yaml"
+    result = run("cassette", "to-scenario", str(BUNDLED / "stream-tool-calls.cassette.jsonl.gz"), "1", "-o", str(out))
+    assert result.returncode == 0, result.stderr
+    proc, line = start("--no-cassettes", "--scenarios", str(out))
+    port = READY.match(line).group(1)
+    try:
+        body = {"model": "openai/gpt-4.1", "messages": [{"role": "user", "content": "x"}]}
+        answer = httpx.post(f"http://127.0.0.1:{port}/scenario/stream-tool-calls-1/api/v1/chat/completions", json=body).json()
+    finally:
+        stop(proc)
+    calls = answer["choices"][0]["message"]["tool_calls"]
+    assert [(c["function"]["name"], json.loads(c["function"]["arguments"])) for c in calls] == [
+        ("get_weather", {"city": "Oslo"}), ("get_time", {"timezone": "Asia/Tokyo"})]
