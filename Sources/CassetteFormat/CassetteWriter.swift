@@ -1,11 +1,15 @@
 import Foundation
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
 #endif
 
 /// Appends interactions to a cassette crash-safely: each interaction is one line, written with a
-/// single `write` (as its own gzip member for `.gz` files) and flushed to disk with `fsync`
+/// single `write` (as its own gzip member for gzip files) and flushed to disk with `fsync`
 /// before `append` returns, so a kill at any moment leaves every finished interaction readable.
+/// A write that fails (a full disk) is rolled back to the record before it, so later appends
+/// never follow a broken record.
 public final class CassetteWriter: @unchecked Sendable {
     public let path: String
     public let compressed: Bool
@@ -17,7 +21,8 @@ public final class CassetteWriter: @unchecked Sendable {
     /// complete interaction first, so new members never follow a broken one.
     public init(appendingTo path: String, header: CassetteHeader) throws(CassetteError) {
         self.path = path
-        compressed = path.hasSuffix(".gz")
+        let existing = FileManager.default.contents(atPath: path).map(Array.init) ?? []
+        compressed = existing.isEmpty ? path.hasSuffix(".gz") : Gzip.isGzip(existing)
         let keepBytes = try CassetteWriter.intactLength(of: path)
         descriptor = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else {
@@ -26,6 +31,18 @@ public final class CassetteWriter: @unchecked Sendable {
         if let keepBytes { _ = ftruncate(descriptor, off_t(keepBytes)) }
         if lseek(descriptor, 0, SEEK_END) == 0 {
             try writeRecord(CassetteWriter.encodeLine(header.jsonValue))
+        } else if try !CassetteWriter.endsWithNewline(path: path) {
+            try writeRecord([0x0A])
+        }
+    }
+
+    /// Whether the (intact) text of the cassette at `path` ends with a newline, so a new line can follow.
+    static func endsWithNewline(path: String) throws(CassetteError) -> Bool {
+        guard let data = FileManager.default.contents(atPath: path), !data.isEmpty else { return true }
+        let bytes = Array(data)
+        guard Gzip.isGzip(bytes) else { return bytes.last == 0x0A }
+        do { return try Gzip.decompress(bytes).bytes.last.map { $0 == 0x0A } ?? true } catch {
+            throw CassetteError(path: path, message: "\(error)")
         }
     }
 
@@ -40,12 +57,15 @@ public final class CassetteWriter: @unchecked Sendable {
         let record = compressed ? Gzip.compress(line) : line
         lock.lock()
         defer { lock.unlock() }
+        let before = lseek(descriptor, 0, SEEK_END)
         var written = 0
         while written < record.count {
-            let result = record.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress! + written, $0.count - written) }
+            let result = record.withUnsafeBytes { systemWrite(descriptor, $0.baseAddress! + written, $0.count - written) }
             if result < 0 {
                 if errno == EINTR { continue }
-                throw CassetteError(path: path, message: "write failed: \(String(cString: strerror(errno)))")
+                let reason = String(cString: strerror(errno))
+                if before >= 0 { _ = ftruncate(descriptor, before) }
+                throw CassetteError(path: path, message: "write failed: \(reason); the cassette was left as it was before this interaction")
             }
             written += result
         }
@@ -94,4 +114,9 @@ public final class CassetteWriter: @unchecked Sendable {
         }
         return (bytes.lastIndex(of: 0x0A) ?? -1) + 1
     }
+}
+
+/// `write(2)`, named apart from the instance methods that shadow it.
+private func systemWrite(_ descriptor: Int32, _ buffer: UnsafeRawPointer, _ count: Int) -> Int {
+    write(descriptor, buffer, count)
 }

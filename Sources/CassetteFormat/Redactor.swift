@@ -10,7 +10,9 @@ public struct Redactor: Sendable {
     public static let marker = "[REDACTED]"
 
     public static let defaultHeaders = ["authorization", "x-api-key", "cookie", "set-cookie", "proxy-authorization"]
-    public static let defaultPatterns = [#"sk-or-v1-[A-Za-z0-9]{8,}"#, #"sk-ant-[A-Za-z0-9_-]{8,}"#, #"sk-[A-Za-z0-9_-]{16,}"#]
+    /// Key-shaped strings; each must start a word, so `task-scheduler-configuration` is left alone.
+    public static let defaultPatterns = [#"(?<![A-Za-z0-9_-])sk-or-v1-[A-Za-z0-9]{8,}"#, #"(?<![A-Za-z0-9_-])sk-ant-[A-Za-z0-9_-]{8,}"#,
+                                         #"(?<![A-Za-z0-9_-])sk-[A-Za-z0-9_-]{16,}"#]
 
     let headers: Set<String>
     let patterns: [NSRegularExpression]
@@ -49,15 +51,10 @@ public struct Redactor: Sendable {
         case .json(let value): return .json(redact(value))
         case .text(let text): return .text(redact(text))
         case .bytes(let bytes):
-            guard let text = String(validating: bytes, as: UTF8.self) else { return body }
-            let clean = redact(text)
-            return clean == text ? body : .bytes(Array(clean.utf8))
+            return .bytes(redact([TimedChunk(offsetMs: 0, bytes: bytes)])[0].bytes)
         case .sse(let frames): return .sse(frames.map { TimedFrame(offsetMs: $0.offsetMs, text: redact($0.text)) })
         case .chunks(let chunks):
-            return .chunks(chunks.map { chunk in
-                guard let text = String(validating: chunk.bytes, as: UTF8.self) else { return chunk }
-                return TimedChunk(offsetMs: chunk.offsetMs, bytes: Array(redact(text).utf8))
-            })
+            return .chunks(redact(chunks))
         }
     }
 
@@ -73,13 +70,57 @@ public struct Redactor: Sendable {
         }
     }
 
-    /// A request body with key-shaped strings replaced, as a recording of it holds it; the same
-    /// bytes when there is nothing to replace.
+    /// A request body as a recording of it holds it: a JSON body through `redact(_: JSONValue)` (its
+    /// compact form), other text through the patterns; the same bytes when there is nothing to replace.
     public func redact(_ bytes: [UInt8]) -> [UInt8] {
-        guard patterns.count > Redactor.defaultPatterns.count || Redactor.containsKeyPrefix(bytes) else { return bytes }
+        guard mayNeedRedaction(bytes) else { return bytes }
+        if let json = try? JSONParser.parse(bytes) {
+            let clean = redact(json)
+            return clean == json ? bytes : JSONWriter.bytes(clean)
+        }
         guard let text = String(validating: bytes, as: UTF8.self) else { return bytes }
         let clean = redact(text)
         return clean == text ? bytes : Array(clean.utf8)
+    }
+
+    /// A cheap pre-check: only bodies that hold `sk-`, or a quoted secret header name as a JSON key,
+    /// or any text when extra patterns are configured, are worth a closer look.
+    func mayNeedRedaction(_ bytes: [UInt8]) -> Bool {
+        if patterns.count > Redactor.defaultPatterns.count || Redactor.containsKeyPrefix(bytes) { return true }
+        let text = String(decoding: bytes, as: UTF8.self).lowercased()
+        return headers.contains { text.contains("\"\($0)\"") }
+    }
+
+    /// Raw chunks redacted as one byte stream, so a key split across two chunks, or sitting next to
+    /// a UTF-8 character cut by a chunk edge, is still found. Each match becomes the marker in the
+    /// chunk where it starts; chunk count and offsets stay as they were.
+    func redact(_ chunks: [TimedChunk]) -> [TimedChunk] {
+        let all = chunks.flatMap(\.bytes)
+        guard mayNeedRedaction(all) else { return chunks }
+        let latin1 = String(String.UnicodeScalarView(all.map { Unicode.Scalar($0) }))
+        var matched: [Range<Int>] = []
+        for pattern in patterns {
+            for match in pattern.matches(in: latin1, range: NSRange(location: 0, length: all.count)) {
+                matched.append(match.range.location..<(match.range.location + match.range.length))
+            }
+        }
+        guard !matched.isEmpty else { return chunks }
+        var cut = [Bool](repeating: false, count: all.count)
+        var markerAt = Set<Int>()
+        for range in matched {
+            for index in range { cut[index] = true }
+        }
+        for index in all.indices where cut[index] && (index == 0 || !cut[index - 1]) { markerAt.insert(index) }
+        var position = 0
+        return chunks.map { chunk in
+            var bytes: [UInt8] = []
+            for byte in chunk.bytes {
+                if markerAt.contains(position) { bytes.append(contentsOf: Redactor.marker.utf8) }
+                if !cut[position] { bytes.append(byte) }
+                position += 1
+            }
+            return TimedChunk(offsetMs: chunk.offsetMs, bytes: bytes)
+        }
     }
 
     /// Whether `bytes` contain `sk-`, the prefix every default pattern starts with (a cheap pre-check).

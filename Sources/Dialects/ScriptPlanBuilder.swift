@@ -63,14 +63,15 @@ public enum ScriptPlanBuilder {
         }
         let bytes = JSONWriter.bytes(body)
         let at = script.lastTokenMs
-        var steps: [PlaybackStep] = [.bytes(ByteBuffer(bytes: bytes), offsetMs: at)]
+        var plan = PlaybackPlan(status: 200, headers: [("content-type", "application/json"), ("x-generation-id", script.generationID)],
+                                framing: .contentLength, headOffsetMs: at, steps: [.bytes(ByteBuffer(bytes: bytes), offsetMs: at)])
         if let fault = script.fault {
             let half = bytes.count / 2
-            steps = [.bytes(ByteBuffer(bytes: bytes[..<half]), offsetMs: at), .bytes(ByteBuffer(bytes: bytes[half...]), offsetMs: at)]
-            apply(fault, at: 1, to: &steps)
+            plan.steps = [.bytes(ByteBuffer(bytes: bytes[..<half]), offsetMs: at), .bytes(ByteBuffer(bytes: bytes[half...]), offsetMs: at)]
+            apply(fault, at: 1, to: &plan.steps)
+            if fault.kind != .malformed { plan.declaredLength = bytes.count }
         }
-        return PlaybackPlan(status: 200, headers: [("content-type", "application/json"), ("x-generation-id", script.generationID)],
-                            framing: .contentLength, headOffsetMs: at, steps: steps)
+        return plan
     }
 
     /// Places `fault` before step `position`.

@@ -52,6 +52,7 @@ public final class MockServer: Sendable {
     /// Stops listening, lets forwarded requests finish and be recorded (waiting at most
     /// `drainTimeout`), then closes open connections and releases the threads.
     public func stop(drainTimeout: Duration = .seconds(10)) async throws {
+        service.draining.store(true, ordering: .releasing)
         try? await channel.close()
         let deadline = ContinuousClock.now + drainTimeout
         while service.inFlight.load(ordering: .relaxed) > 0 && ContinuousClock.now < deadline {

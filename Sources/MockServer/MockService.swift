@@ -24,6 +24,8 @@ public final class MockService: Sendable {
     let logger: Logger
     /// Forwarded requests not yet finished and recorded; shutdown waits for them.
     let inFlight = Atomic<Int>(0)
+    /// Set when shutdown begins: new requests on open connections get 503 and a closed connection.
+    let draining = Atomic<Bool>(false)
 
     /// What the connection does with a request: play a plan, or forward it upstream.
     enum Reply {
@@ -58,9 +60,10 @@ public final class MockService: Sendable {
         }
         let routed = RoutedPath(rawPath)
         let session = routed.session ?? request.head.headers.first(name: "x-mockrouter-session") ?? "default"
+        let redactor = configuration.redactor
         let context = RequestContext(request: request, rawPath: rawPath, query: query, routed: routed, session: session,
-                                     incoming: IncomingRequest(method: request.method, path: routed.apiPath, query: query,
-                                                               headers: request.headerFields, body: configuration.redactor.redact(request.body)))
+                                     incoming: IncomingRequest(method: request.method, path: routed.apiPath, query: query.map(redactor.redact),
+                                                               headers: request.headerFields, body: redactor.redact(request.body)))
         let forward = { ForwardRequest(method: request.method, path: APIPath.canonical(routed.apiPath), query: query,
                                        headers: request.headerFields, body: request.body, session: session) }
         switch mode {

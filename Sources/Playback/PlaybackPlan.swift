@@ -20,6 +20,9 @@ public struct PlaybackPlan: Sendable {
     /// Milliseconds from the request's start to sending the head, before speed scaling.
     public var headOffsetMs: Double
     public var steps: [PlaybackStep]
+    /// The `Content-Length` to announce when it is not the sum of the byte steps: a fault that cuts
+    /// a non-stream body short still announces the whole body, so the client sees it incomplete.
+    public var declaredLength: Int?
 
     public init(status: Int, headers: [(String, String)], framing: Framing, headOffsetMs: Double = 0, steps: [PlaybackStep]) {
         self.status = status
@@ -29,9 +32,10 @@ public struct PlaybackPlan: Sendable {
         self.steps = steps
     }
 
-    /// The body length when every step is bytes and the plan ends normally.
+    /// The `Content-Length` announced: the declared length, else the total of the byte steps.
     public var contentLength: Int {
-        steps.reduce(0) { total, step in
+        if let declaredLength { return declaredLength }
+        return steps.reduce(0) { total, step in
             if case .bytes(let buffer, _) = step { return total + buffer.readableBytes }
             return total
         }

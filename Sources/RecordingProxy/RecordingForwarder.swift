@@ -56,8 +56,8 @@ public final class RecordingForwarder: UpstreamForwarding {
         var status = 502
         var responseHeaders: [HeaderField] = []
         var outcome = Outcome.complete
-        var complete = false
         var afterHead = false
+        var upstreamFailed = false
         do {
             let response = try await http.execute(outgoing, deadline: .distantFuture, logger: logger)
             recorder.markHead()
@@ -68,38 +68,32 @@ public final class RecordingForwarder: UpstreamForwarding {
             let length = chunked ? nil : response.headers.first(name: "content-length").flatMap(Int.init)
             try await client.sendHead(status: status, headers: responseHeaders.map { ($0.name, $0.value) }, contentLength: length)
             for try await chunk in response.body {
+                if client.clientGone { outcome = .clientCancelled(atMs: recorder.nowMs); break }
                 let at = recorder.append(chunk)
-                if client.clientGone { outcome = .clientCancelled(atMs: at); break }
                 do { try await client.sendBody(chunk) } catch { outcome = .clientCancelled(atMs: at); break }
-            }
-            if case .complete = outcome {
-                complete = true
-                try? await client.end()
             }
         } catch {
             let stage = UpstreamFailure.stage(of: error, afterHead: afterHead)
             let message = UpstreamFailure.message(error)
+            upstreamFailed = true
             outcome = client.clientGone ? .clientCancelled(atMs: recorder.nowMs) : .upstreamFailed(stage: stage, message: message, atMs: recorder.nowMs)
-            if afterHead {
-                await client.cut()
-            } else {
+            if !afterHead {
                 let body = failureBody(stage: stage, message: message)
                 responseHeaders = [HeaderField("content-type", "application/json")]
                 recorder.markHead()
                 recorder.append(ByteBuffer(bytes: body))
                 try? await client.sendHead(status: 502, headers: [("content-type", "application/json")], contentLength: body.count)
                 try? await client.sendBody(ByteBuffer(bytes: body))
-                try? await client.end()
-                complete = true
             }
         }
+        let endsNormally = !afterHead || (!upstreamFailed && outcome == .complete)
         let contentType = responseHeaders.first(named: "content-type")
         let interaction = Interaction(
             request: RecordedRequest(method: request.method, path: request.path, query: request.query,
                                      headers: request.headers.filter { !["host", "content-length", "connection"].contains($0.name.lowercased()) },
                                      body: Body.exact(request.body)),
             response: RecordedResponse(status: status, headers: responseHeaders.filter { !["transfer-encoding", "connection", "keep-alive"].contains($0.name.lowercased()) },
-                                       body: recorder.body(contentType: contentType, complete: complete)),
+                                       body: recorder.body(contentType: contentType, complete: endsNormally)),
             timing: Timing(started: started, ttfbMs: recorder.headAtMs, durationMs: recorder.nowMs),
             outcome: outcome)
         let clean = redactor.redact(interaction)
@@ -108,6 +102,8 @@ public final class RecordingForwarder: UpstreamForwarding {
         } catch {
             logger.error("could not append to the cassette (the client was served): \(error)")
         }
+        client.record(clean)
+        if endsNormally { try? await client.end() } else { await client.cut() }
         return clean
     }
 

@@ -40,7 +40,7 @@ struct StreamRecorder {
             }
             return .chunks(chunks)
         }
-        if complete && type.contains("json") || chunks.isEmpty {
+        if complete && (type.contains("json") || chunks.isEmpty) {
             return Body.exact(chunks.flatMap(\.bytes))
         }
         return .chunks(chunks)

@@ -67,7 +67,7 @@ public enum ScenarioCompiler {
             if index > 0 {
                 time += max(0, gap + timing.jitterMs * random.signedUnit())
             }
-            time += timing.pauses.filter { $0.after == index && index > 0 }.reduce(0) { $0 + $1.ms }
+            time += timing.pauses.filter { $0.after == index }.reduce(0) { $0 + $1.ms }
             offsets.append(time)
         }
         return offsets

@@ -34,6 +34,27 @@ struct CassetteWriterTests {
         #expect(file.interactions == Array(Fixtures.interactions.prefix(3)) + [Fixtures.chat("after the crash")])
     }
 
+    @Test("a cassette whose last line lost its newline (hand edit) gets one before the next append", arguments: [false, true])
+    func missingFinalNewline(compressed: Bool) throws {
+        let path = Fixtures.temporaryPath(compressed ? "n.cassette.jsonl.gz" : "n.cassette.jsonl")
+        var text = CassetteWriter.encode(header: Fixtures.header, interactions: [Fixtures.chat("one")], compressed: false)
+        text.removeLast()
+        try Data(compressed ? Gzip.compress(text) : text).write(to: URL(fileURLWithPath: path))
+        try CassetteWriter(appendingTo: path, header: Fixtures.header).append(Fixtures.chat("two"))
+        let file = try CassetteReader.read(path: path)
+        #expect(file.interactions == [Fixtures.chat("one"), Fixtures.chat("two")])
+        #expect(file.warnings.isEmpty)
+    }
+
+    @Test("gzip is detected by content when appending, whatever the name says")
+    func compressionByContent() throws {
+        let path = Fixtures.temporaryPath("misnamed.cassette.jsonl")
+        try Data(CassetteWriter.encode(header: Fixtures.header, interactions: [Fixtures.chat("one")], compressed: true)).write(to: URL(fileURLWithPath: path))
+        try CassetteWriter(appendingTo: path, header: Fixtures.header).append(Fixtures.chat("two"))
+        #expect(Gzip.isGzip(Array(try Data(contentsOf: URL(fileURLWithPath: path)))))
+        #expect(try CassetteReader.read(path: path).interactions.count == 2)
+    }
+
     @Test("opening a file that is not a cassette for appending is refused, and the file is untouched")
     func refusesForeignFile() throws {
         let path = Fixtures.temporaryPath("notes.cassette.jsonl")

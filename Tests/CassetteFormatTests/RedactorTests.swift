@@ -34,6 +34,31 @@ struct RedactorTests {
         #expect(throws: (any Error).self) { try Redactor(extraPatterns: ["(unclosed"]) }
     }
 
+    @Test("a key must start a word: ordinary hyphenated words are left alone")
+    func boundaries() {
+        let text = "task-scheduler-configuration and risk-adjusted-returns-2026 but sk-live-0123456789abcdef0"
+        #expect(Redactor.standard.redact(text) == "task-scheduler-configuration and risk-adjusted-returns-2026 but [REDACTED]")
+    }
+
+    @Test("a key split across raw chunks, or beside a UTF-8 character cut by a chunk edge, is still removed")
+    func acrossChunks() {
+        let key = Array("sk-or-v1-0123456789abcdef".utf8)
+        let chunks = [TimedChunk(offsetMs: 1, bytes: Array("é".utf8).prefix(1) + Array(" token ".utf8) + key[0..<10]),
+                      TimedChunk(offsetMs: 2, bytes: Array(key[10...]) + Array(" end".utf8))]
+        guard case .chunks(let clean) = Redactor.standard.redact(Body.chunks(chunks)) else { Issue.record("not chunks"); return }
+        #expect(clean.map(\.offsetMs) == [1, 2])
+        let joined = clean.flatMap(\.bytes)
+        #expect(!String(decoding: joined, as: UTF8.self).contains("0123456789"))
+        #expect(String(decoding: clean[1].bytes, as: UTF8.self) == " end")
+        #expect(String(decoding: joined.dropFirst(), as: UTF8.self) == " token [REDACTED] end")
+    }
+
+    @Test("JSON members named like secret headers are redacted in request bodies as in recordings")
+    func jsonMembers() {
+        let body = Array(#"{"tools":[{"type":"mcp","headers":{"Authorization":"Bearer abc"}}]}"#.utf8)
+        #expect(String(decoding: Redactor.standard.redact(body), as: UTF8.self) == #"{"tools":[{"type":"mcp","headers":{"Authorization":"[REDACTED]"}}]}"#)
+    }
+
     @Test("request bodies without a key-shaped string are returned untouched (no copy, no parse)")
     func untouched() {
         let bytes = Array(#"{"model":"m","messages":[]}"#.utf8)

@@ -269,7 +269,9 @@ def test_a_full_disk_is_logged_the_client_is_served_and_earlier_interactions_sta
     rc, stderr = proxy.stop()
     assert statuses == [200] * 12 and rc == 0
     assert "could not append to the cassette" in stderr
-    verify = subprocess.run([BIN, "cassette", "ls", str(cassette)], capture_output=True, text=True)
-    assert verify.returncode == 0
-    kept = len(verify.stdout.splitlines())
+    listing = subprocess.run([BIN, "cassette", "ls", str(cassette)], capture_output=True, text=True)
+    assert listing.returncode == 0
+    kept = len(listing.stdout.splitlines())
     assert 1 <= kept < 12
+    verify = subprocess.run([BIN, "cassette", "verify", str(cassette)], capture_output=True, text=True)
+    assert verify.returncode == 0, "a failed write left a partial record behind: " + verify.stdout

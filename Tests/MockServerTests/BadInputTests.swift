@@ -44,7 +44,7 @@ struct BadInputTests {
         let good = try #require(try TestServer.bundledInteractions().first { $0.file.hasSuffix("chat-completion.cassette.jsonl.gz") }?.interaction)
         try await TestServer.with(maxBodyBytes: 1024) { server in
             let client = try RawHTTPClient(port: server.port)
-            let body = "{\"model\":\"" + String(repeating: "x", count: 4000) + "\"}"
+            let body = "{\"model\":\"" + String(repeating: "x", count: 3_000_000) + "\"}"
             if declaresLength {
                 client.send(method: "POST", path: "/api/v1/chat/completions", body: Array(body.utf8))
             } else {

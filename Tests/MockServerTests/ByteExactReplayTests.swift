@@ -44,6 +44,20 @@ struct ByteExactReplayTests {
         }
     }
 
+    @Test("a recording made with secrets removed matches the live request that carried them")
+    func redactedRecordingMatches() async throws {
+        let live = #"{"model":"m","messages":[{"role":"user","content":"use sk-or-v1-0123456789abcdef01"}],"tools":[{"type":"mcp","headers":{"Authorization":"Bearer t0k3n"}}]}"#
+        let request = RecordedRequest(method: "POST", path: "/api/v1/responses", query: "key=[REDACTED]",
+                                      body: .json(Redactor.standard.redact(try JSONParser.parse(live))))
+        let interaction = Interaction(request: request, response: RecordedResponse(status: 200, headers: [HeaderField("content-type", "application/json")], body: .json(.object([("ok", .bool(true))]))))
+        #expect(!JSONWriter.string(interaction.jsonValue).contains("t0k3n"))
+        try await TestServer.with(cassettes: [try TestServer.cassette([interaction])]) { server in
+            let client = try RawHTTPClient(port: server.port)
+            client.send(method: "POST", path: "/api/v1/responses?key=sk-or-v1-fedcba9876543210fe", body: Array(live.utf8))
+            #expect(try client.readResponse().status == 200)
+        }
+    }
+
     @Test("keep-alive: many requests on one connection, each answered in full")
     func keepAlive() async throws {
         let recorded = try TestServer.bundledInteractions()

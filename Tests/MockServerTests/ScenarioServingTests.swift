@@ -185,6 +185,36 @@ struct ScenarioServingTests {
         }
     }
 
+    @Test("a fault on a non-stream request announces the whole body and delivers half of it")
+    func nonStreamFault() async throws {
+        try await TestServer.with(cassettes: [], scenarios: [TestServer.bundledScenarios]) { server in
+            let client = try RawHTTPClient(port: server.port)
+            client.send(method: "POST", path: "/scenario/disconnect/api/v1/chat/completions", body: Array(#"{"model":"m","messages":[]}"#.utf8))
+            let response = try client.readResponse()
+            let announced = try #require(response.header("content-length").flatMap(Int.init))
+            #expect(!response.terminated)
+            #expect(response.body.count == announced / 2)
+            #expect(try client.isClosedByPeer())
+        }
+    }
+
+    @Test("pipelined requests on one connection are all answered, in order")
+    func pipelining() async throws {
+        try await TestServer.with(scenarios: [TestServer.bundledScenarios]) { server in
+            let client = try RawHTTPClient(port: server.port)
+            let hello = #"{"model":"m","messages":[],"stream":true}"#
+            let recorded = #"{"messages":[{"role":"user","content":"Say hello in five words."}],"model":"openai/gpt-4o-mini"}"#
+            var bytes: [UInt8] = []
+            for (path, body) in [("/scenario/hello/api/v1/chat/completions", hello), ("/api/v1/chat/completions", recorded), ("/scenario/hello/api/v1/chat/completions", hello)] {
+                bytes += Array("POST \(path) HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)".utf8)
+            }
+            client.send(bytes)
+            let first = try client.readResponse(), second = try client.readResponse(), third = try client.readResponse()
+            #expect(first.text.hasSuffix("data: [DONE]\n\n") && third.text == first.text)
+            #expect(try json(second)["choices"]?.arrayValue?.first?["message"]?["content"]?.stringValue == "Hello there, how are you?")
+        }
+    }
+
     @Test("a timed stall is silence on an open connection, then the stream goes on", .timeLimit(.minutes(1)))
     func timedStall() async throws {
         try await TestServer.with(cassettes: [], scenarios: []) { server in

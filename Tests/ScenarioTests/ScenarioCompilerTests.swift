@@ -22,6 +22,8 @@ struct ScenarioCompilerTests {
     func timing() throws {
         let script = try compile("name: x\nsteps:\n  - text: a b c d\n    timing: { ttft_ms: 800, tokens_per_second: 20, pauses: [{ after: 2, ms: 100 }] }\n")
         #expect(script.events.map(\.offsetMs) == [800, 850, 1000, 1050])
+        let before = try compile("name: x\nsteps:\n  - text: a b\n    timing: { ttft_ms: 100, pauses: [{ after: 0, ms: 50 }] }\n")
+        #expect(before.events.map(\.offsetMs) == [150, 150])
     }
 
     @Test("jitter is reproducible from the seed and stays within its bound")

@@ -13,8 +13,9 @@ final class HTTPConnectionHandler: ChannelInboundHandler {
     private enum State {
         case idle
         case receiving(HTTPRequestHead, start: NIODeadline)
-        /// The body went over the limit: 413 was sent and the connection closes; the rest is ignored.
-        case rejecting
+        /// The body went over the limit: 413 is being sent, the rest of the body is ignored, and the
+        /// connection closes once both the answer is out and the request has ended.
+        case rejecting(answered: Bool, requestEnded: Bool)
         case responding(PlaybackWriter)
         /// An upstream is answering (record and hybrid modes).
         case forwarding(ResponseSink)
@@ -40,11 +41,20 @@ final class HTTPConnectionHandler: ChannelInboundHandler {
             if body.count + buffer.readableBytes > service.configuration.maxBodyBytes { return reject(context, head) }
             body.append(contentsOf: buffer.readableBytesView)
         case .end:
+            if case .rejecting(let answered, _) = state {
+                state = .rejecting(answered: answered, requestEnded: true)
+                if answered { context.close(promise: nil) }
+                return
+            }
             guard case .receiving(let head, let start) = state else { return }
             let request = ReceivedRequest(head: head, body: body)
             body.removeAll(keepingCapacity: body.count < 64 * 1024)
+            if service.draining.load(ordering: .acquiring) {
+                let closing = ErrorResponse(status: 503, message: "MockRouter is shutting down", metadata: [("error_type", .string("provider_overloaded"))])
+                return play(closing.plan, head: head, start: start, ending: .close, context)
+            }
             switch service.reply(to: request) {
-            case .plan(let plan): play(plan, head: head, start: start, context)
+            case .plan(let plan): play(plan, head: head, start: start, ending: head.isKeepAlive ? .keepAlive : .close, context)
             case let .forward(forwarded, upstream): forward(forwarded, to: upstream, head: head, context)
             }
         }
@@ -60,9 +70,11 @@ final class HTTPConnectionHandler: ChannelInboundHandler {
         context.fireChannelInactive()
     }
 
-    private func play(_ plan: PlaybackPlan, head: HTTPRequestHead, start: NIODeadline, _ context: ChannelHandlerContext) {
-        let writer = PlaybackWriter(plan: plan, speed: service.configuration.speed, start: start, keepAlive: head.isKeepAlive,
-                                    version: head.version) { [self] in state = .idle }
+    private func play(_ plan: PlaybackPlan, head: HTTPRequestHead, start: NIODeadline, ending: PlaybackWriter.Ending, _ context: ChannelHandlerContext) {
+        let writer = PlaybackWriter(plan: plan, speed: service.configuration.speed, start: start, ending: ending,
+                                    version: head.version) { [self] finished in
+            if case .responding(let current) = state, current === finished { state = .idle }
+        }
         state = .responding(writer)
         writer.advance(context)
     }
@@ -70,30 +82,38 @@ final class HTTPConnectionHandler: ChannelInboundHandler {
     /// Hands the request to the upstream; the connection takes the next request once the upstream's
     /// answer has ended normally.
     private func forward(_ request: ForwardRequest, to upstream: any UpstreamForwarding, head: HTTPRequestHead, _ context: ChannelHandlerContext) {
-        let sink = ResponseSink(channel: context.channel, version: head.version, keepAlive: head.isKeepAlive)
-        state = .forwarding(sink)
         let service = self.service
+        let rawPath = head.uri.split(separator: "?", maxSplits: 1).first.map(String.init) ?? head.uri
+        let sink = ResponseSink(channel: context.channel, version: head.version, keepAlive: head.isKeepAlive) { recorded in
+            service.didForward(request, rawPath: rawPath, recorded: recorded)
+        }
+        state = .forwarding(sink)
         let handler = NIOLoopBound(self, eventLoop: context.eventLoop)
         let eventLoop = context.eventLoop
         service.inFlight.add(1, ordering: .relaxed)
         Task {
-            let recorded = await upstream.forward(request, to: sink)
-            service.didForward(request, rawPath: head.uri.split(separator: "?").first.map(String.init) ?? head.uri, recorded: recorded)
-            service.inFlight.subtract(1, ordering: .relaxed)
+            _ = await upstream.forward(request, to: sink)
             eventLoop.execute {
-                if case .forwarding = handler.value.state, sink.endedNormally { handler.value.state = .idle }
+                if case .forwarding(let current) = handler.value.state, current === sink, sink.endedNormally { handler.value.state = .idle }
+                service.inFlight.subtract(1, ordering: .relaxed)
             }
         }
     }
 
     private func reject(_ context: ChannelHandlerContext, _ head: HTTPRequestHead) {
-        state = .rejecting
+        state = .rejecting(answered: false, requestEnded: false)
         body.removeAll()
         let limit = service.configuration.maxBodyBytes
         var error = ErrorResponse(status: 413, message: "Request payload too large: the limit is \(limit) bytes (--max-body)",
                                   metadata: [("error_type", .string("payload_too_large"))])
-        error.anthropic = Endpoint.isAnthropic(APIPath.canonical(RoutedPath(head.uri).apiPath))
-        let writer = PlaybackWriter(plan: error.plan, speed: 0, start: .now(), keepAlive: false, version: head.version) {}
+        let path = head.uri.split(separator: "?", maxSplits: 1).first.map(String.init) ?? head.uri
+        error.anthropic = Endpoint.isAnthropic(APIPath.canonical(RoutedPath(path).apiPath))
+        let writer = PlaybackWriter(plan: error.plan, speed: 0, start: .now(), ending: .halfClose, version: head.version) { [self] _ in
+            guard case .rejecting(_, let requestEnded) = state else { return }
+            state = .rejecting(answered: true, requestEnded: requestEnded)
+            if requestEnded { context.close(promise: nil) }
+        }
         writer.advance(context)
+        context.eventLoop.assumeIsolated().scheduleTask(in: .seconds(2)) { context.close(promise: nil) }
     }
 }

@@ -20,27 +20,44 @@ final class PlaybackWriter {
     private let plan: PlaybackPlan
     private let speed: Double
     private let start: NIODeadline
-    private let keepAlive: Bool
+    private let ending: Ending
     private let version: HTTPVersion
-    private let onComplete: () -> Void
+    private let onComplete: (PlaybackWriter) -> Void
+    /// Set when the connection went away; callbacks that fire later do nothing.
+    private var cancelled = false
     private var state = State.waitingForHead
     private var lastWrite: EventLoopFuture<Void>?
     private var scheduled: Scheduled<Void>?
     /// Time added by pauses so far; later offsets move by it.
     private var pauseShift = TimeAmount.zero
 
-    /// `onComplete` runs when the response has ended normally and the connection can take the next request.
-    init(plan: PlaybackPlan, speed: Double, start: NIODeadline, keepAlive: Bool, version: HTTPVersion, onComplete: @escaping () -> Void) {
+    /// What happens to the connection once the response has ended.
+    enum Ending {
+        /// It takes the next request.
+        case keepAlive
+        /// It closes (`Connection: close`).
+        case close
+        /// Only our side closes (`Connection: close`), then `onComplete` runs; the client may still
+        /// finish sending, and the connection handler closes fully when it has. Used for 413, so the
+        /// client reads the answer instead of a reset.
+        case halfClose
+    }
+
+    /// `onComplete` runs with the writer when the response has ended normally and the connection can
+    /// take the next request.
+    init(plan: PlaybackPlan, speed: Double, start: NIODeadline, ending: Ending, version: HTTPVersion, onComplete: @escaping (PlaybackWriter) -> Void) {
         self.plan = plan
         self.speed = speed
         self.start = start
-        self.keepAlive = keepAlive && (version.major > 1 || version.minor >= 1 || plan.framing == .contentLength)
+        let streamsToClose = version.major == 1 && version.minor == 0 && plan.framing == .chunked
+        self.ending = ending == .keepAlive && streamsToClose ? .close : ending
         self.version = version
         self.onComplete = onComplete
     }
 
     /// Stops any pending step; used when the connection goes away.
     func cancel() {
+        cancelled = true
         scheduled?.cancel()
         scheduled = nil
         state = .finished
@@ -88,10 +105,16 @@ final class PlaybackWriter {
             }
         }
         state = .finished
-        let keepAlive = self.keepAlive
+        let ending = self.ending
         let onComplete = self.onComplete
-        context.writeAndFlush(NIOAny(HTTPServerResponsePart.end(nil))).assumeIsolated().whenComplete { _ in
-            if keepAlive { onComplete() } else { context.close(promise: nil) }
+        context.writeAndFlush(NIOAny(HTTPServerResponsePart.end(nil))).assumeIsolated().whenComplete { [self] _ in
+            switch ending {
+            case .keepAlive: onComplete(self)
+            case .close: context.close(promise: nil)
+            case .halfClose:
+                context.close(mode: .output, promise: nil)
+                onComplete(self)
+            }
         }
     }
 
@@ -102,7 +125,11 @@ final class PlaybackWriter {
         case .chunked where version.major == 1 && version.minor >= 1: headers.add(name: "transfer-encoding", value: "chunked")
         case .chunked: break
         }
-        if !keepAlive { headers.add(name: "connection", value: "close") }
+        if ending != .keepAlive {
+            headers.add(name: "connection", value: "close")
+        } else if version.major == 1 && version.minor == 0 {
+            headers.add(name: "connection", value: "keep-alive")
+        }
         return HTTPResponseHead(version: version, status: HTTPResponseStatus(statusCode: plan.status), headers: headers)
     }
 
@@ -122,7 +149,8 @@ final class PlaybackWriter {
         case .disconnect:
             lastWrite.assumeIsolated().whenComplete { _ in context.close(promise: nil) }
         case .reset:
-            lastWrite.assumeIsolated().whenComplete { [self] _ in
+            lastWrite.assumeIsolated().whenSuccess { [self] _ in
+                guard !cancelled else { return }
                 scheduled = context.eventLoop.assumeIsolated().scheduleTask(in: PlaybackWriter.resetDrainDelay) {
                     guard let socket = context.channel as? any SocketOptionProvider else { return context.close(promise: nil) }
                     socket.setSoLinger(linger(l_onoff: 1, l_linger: 0)).assumeIsolated().whenComplete { _ in

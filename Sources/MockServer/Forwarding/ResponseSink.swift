@@ -1,3 +1,4 @@
+import CassetteFormat
 import NIOCore
 import NIOHTTP1
 import Synchronization
@@ -10,11 +11,19 @@ public final class ResponseSink: Sendable {
     private let keepAlive: Bool
     private let gone = Atomic<Bool>(false)
     private let finished = Atomic<Bool>(false)
+    private let recorded: @Sendable (Interaction?) -> Void
 
-    init(channel: any Channel, version: HTTPVersion, keepAlive: Bool) {
+    init(channel: any Channel, version: HTTPVersion, keepAlive: Bool, recorded: @escaping @Sendable (Interaction?) -> Void) {
         self.channel = channel
         self.version = version
         self.keepAlive = keepAlive
+        self.recorded = recorded
+    }
+
+    /// Hands the finished interaction to the server (journal, and replay in hybrid mode). Call it
+    /// before `end()` or `cut()`, so a client's next request already sees the recording.
+    public func record(_ interaction: Interaction?) {
+        recorded(interaction)
     }
 
     /// Whether the client has gone away.
