@@ -78,7 +78,7 @@ public final class MockService: Sendable {
 
     /// After a forwarded request: journal it, and in hybrid mode make its recording answer from now on.
     func didForward(_ request: ForwardRequest, rawPath: String, recorded: Interaction?) {
-        journal.record(JournalEntry(time: MockService.now(), session: request.session, method: request.method, path: rawPath, query: request.query,
+        journal.record(JournalEntry(time: Date(), session: request.session, method: request.method, path: rawPath, query: request.query,
                                     body: request.body, status: recorded?.response.status ?? 0, answer: .upstream))
         if case .hybrid(_, let cassette) = mode, let recorded {
             replayer.add(recorded, cassette: cassette)
@@ -98,7 +98,7 @@ public final class MockService: Sendable {
     }
 
     private func record(_ plan: PlaybackPlan, _ answer: JournalEntry.Answer, _ context: RequestContext) -> PlaybackPlan {
-        journal.record(JournalEntry(time: MockService.now(), session: context.session, method: context.request.method, path: context.rawPath,
+        journal.record(JournalEntry(time: Date(), session: context.session, method: context.request.method, path: context.rawPath,
                                     query: context.query, body: context.request.body, status: plan.status, answer: answer))
         return plan
     }
@@ -176,7 +176,4 @@ public final class MockService: Sendable {
         return fail("no_match", NoMatchReport(request: incoming, catalog: replayer.catalog).error, context)
     }
 
-    static func now() -> String {
-        Date().formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
-    }
 }

@@ -19,7 +19,13 @@ public struct PlaybackPlan: Sendable {
     public var framing: Framing
     /// Milliseconds from the request's start to sending the head, before speed scaling.
     public var headOffsetMs: Double
-    public var steps: [PlaybackStep]
+    /// The body, step by step, as timed playback sends it (one write per frame).
+    public var steps: [PlaybackStep] {
+        didSet { (steps, coalescedSteps) = PlaybackPlan.coalesce(steps) }
+    }
+    /// The same body for `--speed 0`: each run of byte steps joined into one buffer (one write, one
+    /// chunk). `steps` holds slices of these buffers, so the bytes are stored once.
+    public private(set) var coalescedSteps: [PlaybackStep] = []
     /// The `Content-Length` to announce when it is not the sum of the byte steps: a fault that cuts
     /// a non-stream body short still announces the whole body, so the client sees it incomplete.
     public var declaredLength: Int?
@@ -29,7 +35,49 @@ public struct PlaybackPlan: Sendable {
         self.headers = headers.filter { !PlaybackPlan.isFramingHeader($0.0) }
         self.framing = framing
         self.headOffsetMs = headOffsetMs
-        self.steps = steps
+        (self.steps, coalescedSteps) = PlaybackPlan.coalesce(steps)
+    }
+
+    /// Joins each run of consecutive byte steps into one buffer, and returns the steps re-pointed
+    /// at slices of those buffers together with the joined steps.
+    static func coalesce(_ steps: [PlaybackStep]) -> (sliced: [PlaybackStep], joined: [PlaybackStep]) {
+        var sliced: [PlaybackStep] = []
+        var joined: [PlaybackStep] = []
+        sliced.reserveCapacity(steps.count)
+        var run: [(ByteBuffer, Double)] = []
+        func flushRun() {
+            guard !run.isEmpty else { return }
+            guard run.count > 1 else {
+                sliced.append(.bytes(run[0].0, offsetMs: run[0].1))
+                joined.append(.bytes(run[0].0, offsetMs: run[0].1))
+                run = []
+                return
+            }
+            var whole = ByteBuffer()
+            whole.reserveCapacity(run.reduce(0) { $0 + $1.0.readableBytes })
+            var starts: [Int] = []
+            for (buffer, _) in run {
+                starts.append(whole.writerIndex)
+                var copy = buffer
+                whole.writeBuffer(&copy)
+            }
+            for ((buffer, offset), start) in zip(run, starts) {
+                sliced.append(.bytes(whole.getSlice(at: start, length: buffer.readableBytes)!, offsetMs: offset))
+            }
+            joined.append(.bytes(whole, offsetMs: run[0].1))
+            run = []
+        }
+        for step in steps {
+            if case .bytes(let buffer, let offset) = step {
+                run.append((buffer, offset))
+            } else {
+                flushRun()
+                sliced.append(step)
+                joined.append(step)
+            }
+        }
+        flushRun()
+        return (sliced, joined)
     }
 
     /// The `Content-Length` announced: the declared length, else the total of the byte steps.

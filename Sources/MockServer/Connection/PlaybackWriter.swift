@@ -75,7 +75,7 @@ final class PlaybackWriter {
             state = .sendingBody(next: 0)
         }
         guard case .sendingBody(var next) = state else { return }
-        let steps = plan.steps
+        let steps = speed > 0 ? plan.steps : plan.coalescedSteps
         while next < steps.count {
             switch steps[next] {
             case .bytes(let buffer, let offset):

@@ -1,4 +1,5 @@
 import CassetteFormat
+import Foundation
 
 /// One request the server answered, for `GET /__admin/requests`.
 struct JournalEntry: Sendable {
@@ -17,7 +18,8 @@ struct JournalEntry: Sendable {
         case error(reason: String, message: String)
     }
 
-    let time: String
+    /// When the request was answered; formatted only when the journal is read.
+    let time: Date
     let session: String
     let method: String
     let path: String
@@ -28,7 +30,7 @@ struct JournalEntry: Sendable {
 
     var jsonValue: JSONValue {
         var pairs: [(String, JSONValue)] = [
-            ("time", .string(time)), ("session", .string(session)),
+            ("time", .string(time.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true)))), ("session", .string(session)),
             ("method", .string(method)), ("path", .string(path)),
             ("query", query.map(JSONValue.string) ?? .null),
             ("body", bodyValue), ("status", .int(status)),
