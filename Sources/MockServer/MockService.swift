@@ -63,7 +63,7 @@ public final class MockService: Sendable {
         let redactor = configuration.redactor
         let context = RequestContext(request: request, rawPath: rawPath, query: query, routed: routed, session: session,
                                      incoming: IncomingRequest(method: request.method, path: routed.apiPath, query: query.map(redactor.redact),
-                                                               headers: request.headerFields, body: redactor.redact(request.body)))
+                                                               body: redactor.redact(request.body)))
         let forward = { ForwardRequest(method: request.method, path: APIPath.canonical(routed.apiPath), query: query,
                                        headers: request.headerFields, body: request.body, session: session) }
         switch mode {

@@ -33,10 +33,8 @@ public struct CassetteCatalog: Sendable {
         }
     }
 
-    /// The entries recorded for `key`, in answer order.
-    public func entries(for key: RequestKey) -> [CatalogEntry] {
-        (index[key] ?? []).map { entries[$0] }
-    }
+    /// Positions in `entries` of the recordings for `key`, in answer order.
+    public func indices(for key: RequestKey) -> [Int] { index[key] ?? [] }
 
     /// Loads every cassette named by `paths` (files, or folders searched recursively for
     /// `*.cassette.jsonl` and `*.cassette.jsonl.gz`). A bad file throws, unless `skipBad` is set:

@@ -5,19 +5,24 @@ import Synchronization
 /// Identical requests get their recordings in recorded order; after the last, the last repeats.
 /// Interactions recorded while serving (hybrid mode) are added and answer at once.
 public final class CassetteReplayer: Sendable {
-    private let loaded: Mutex<CassetteCatalog>
-    private let positions = Mutex<[String: [RequestKey: Int]]>([:])
+    /// The catalog and every session's positions, behind one lock: a request takes it once.
+    private let state: Mutex<State>
+
+    private struct State {
+        var catalog: CassetteCatalog
+        var positions: [String: [RequestKey: Int]] = [:]
+    }
 
     public init(catalog: CassetteCatalog) {
-        loaded = Mutex(catalog)
+        state = Mutex(State(catalog: catalog))
     }
 
     /// The catalog as it is now.
-    public var catalog: CassetteCatalog { loaded.withLock { $0 } }
+    public var catalog: CassetteCatalog { state.withLock { $0.catalog } }
 
     /// Adds an interaction recorded to `cassette` while serving.
     public func add(_ interaction: Interaction, cassette: String) {
-        loaded.withLock { $0.append(interaction, cassette: cassette) }
+        state.withLock { $0.catalog.append(interaction, cassette: cassette) }
     }
 
     /// A recorded answer and where it sits in its sequence.
@@ -32,21 +37,20 @@ public final class CassetteReplayer: Sendable {
     /// The recording that answers `request` in `session`, advancing the session's position.
     public func answer(_ request: IncomingRequest, session: String) -> Match? {
         let key = RequestKey(request)
-        let candidates = loaded.withLock { $0.entries(for: key) }
-        guard !candidates.isEmpty else { return nil }
-        let served = positions.withLock { state -> Int in
-            let count = state[session, default: [:]][key, default: 0]
-            state[session, default: [:]][key] = count + 1
-            return count
+        return state.withLock { state -> Match? in
+            let candidates = state.catalog.indices(for: key)
+            guard !candidates.isEmpty else { return nil }
+            let served = state.positions[session, default: [:]][key, default: 0]
+            state.positions[session, default: [:]][key] = served + 1
+            let entry = state.catalog.entries[candidates[min(served, candidates.count - 1)]]
+            return Match(entry: entry, occurrence: served + 1, isRepeat: served >= candidates.count)
         }
-        let index = min(served, candidates.count - 1)
-        return Match(entry: candidates[index], occurrence: served + 1, isRepeat: served >= candidates.count)
     }
 
     /// Rewinds every sequence of `session`, or of every session when `nil`.
     public func reset(session: String?) {
-        positions.withLock { state in
-            if let session { state[session] = nil } else { state.removeAll() }
+        state.withLock { state in
+            if let session { state.positions[session] = nil } else { state.positions.removeAll() }
         }
     }
 }

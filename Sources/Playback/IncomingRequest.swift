@@ -1,21 +1,20 @@
 import CassetteFormat
 
 /// A request as the matcher sees it: the API path already normalized (session and alias
-/// prefixes removed, `/v1/...` as `/api/v1/...`), the raw query, headers and body bytes.
+/// prefixes removed, `/v1/...` as `/api/v1/...`), the raw query and the body bytes. Headers
+/// take no part in matching.
 public struct IncomingRequest: Sendable {
     public var method: String
     public var path: String
     public var query: String?
-    public var headers: [HeaderField]
     public var body: [UInt8]
     /// The body parsed as JSON, when it is JSON.
     public var json: JSONValue?
 
-    public init(method: String, path: String, query: String? = nil, headers: [HeaderField] = [], body: [UInt8] = []) {
+    public init(method: String, path: String, query: String? = nil, body: [UInt8] = []) {
         self.method = method
         self.path = APIPath.canonical(path)
         self.query = query
-        self.headers = headers
         self.body = body
         self.json = body.isEmpty ? nil : try? JSONParser.parse(body)
     }
