@@ -52,6 +52,12 @@ let package = Package(
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
         ]),
+        .executableTarget(name: "mockrouter-load", dependencies: [
+            "Scenarios", "Dialects",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+        ], path: "benchmarks/LoadClient"),
         .testTarget(name: "CassetteFormatTests", dependencies: ["CassetteFormat"]),
         .testTarget(name: "RecordingProxyTests", dependencies: ["RecordingProxy"]),
         .testTarget(name: "ScenarioTests", dependencies: ["CassetteFormat", "Playback", "Dialects", "Scenarios"], exclude: ["Golden"]),
