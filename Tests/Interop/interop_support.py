@@ -218,3 +218,27 @@ def journal(base_url: str) -> list[dict]:
         if isinstance(data.get(key), list):
             return data[key]
     raise AssertionError(f"journal object has no list of entries: {list(data)}")
+
+
+def extra_field(model, name: str):
+    """A field the OpenAI types do not declare (an OpenRouter extension such as `reasoning`)."""
+    extra = getattr(model, "model_extra", None) or {}
+    if name in extra:
+        return extra[name]
+    return getattr(model, name, None)
+
+
+def collect_chat_stream(stream) -> tuple[list[str], list[str], list[dict]]:
+    """Reads an OpenAI SDK chat stream: (reasoning pieces, content pieces, reasoning_details)."""
+    reasoning, content, details = [], [], []
+    for chunk in stream:
+        if not chunk.choices:
+            continue
+        delta = chunk.choices[0].delta
+        if piece := extra_field(delta, "reasoning"):
+            reasoning.append(piece)
+        if more := extra_field(delta, "reasoning_details"):
+            details.extend(more)
+        if delta.content:
+            content.append(delta.content)
+    return reasoning, content, details

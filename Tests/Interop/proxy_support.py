@@ -157,7 +157,10 @@ class SilentUpstream:
                 conn, _ = self.server.accept()
             except OSError:
                 return
-            self.held.append(conn)
+            self.handle(conn)
+
+    def handle(self, conn: socket.socket) -> None:
+        self.held.append(conn)
 
     def close(self) -> None:
         self.server.close()
@@ -170,12 +173,7 @@ class GarbageUpstream(SilentUpstream):
 
     BODY = bytes(range(256)) * 3
 
-    def _accept(self) -> None:
-        while True:
-            try:
-                conn, _ = self.server.accept()
-            except OSError:
-                return
-            conn.recv(65536)
-            conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nConnection: close\r\n\r\n" + self.BODY)
-            conn.close()
+    def handle(self, conn: socket.socket) -> None:
+        conn.recv(65536)
+        conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nConnection: close\r\n\r\n" + self.BODY)
+        conn.close()

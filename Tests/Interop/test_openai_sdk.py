@@ -11,7 +11,7 @@ import json
 
 import pytest
 
-from interop_support import CHAT_PATH, find_recorded, journal, require_module
+from interop_support import CHAT_PATH, collect_chat_stream, extra_field, find_recorded, journal, require_module
 
 openai = require_module("openai")
 
@@ -50,14 +50,6 @@ BODY_E = {"messages": STORY, "model": "openai/gpt-4o", "stream": True}
 def client(base_url: str):
     with openai.OpenAI(base_url=base_url + "/api/v1", api_key="sk-test", max_retries=0, timeout=20) as c:
         yield c
-
-
-def _extra(model, name: str):
-    """A field the OpenAI types do not declare (OpenRouter extension)."""
-    extra = getattr(model, "model_extra", None) or {}
-    if name in extra:
-        return extra[name]
-    return getattr(model, name, None)
 
 
 def _recorded_content(chunks: list[dict]) -> str:
@@ -123,7 +115,7 @@ def test_stream_text(client):
     assert last.choices == []
     assert last.usage is not None
     assert last.usage.total_tokens == rec_usage["total_tokens"]
-    cost = _extra(last.usage, "cost")
+    cost = extra_field(last.usage, "cost")
     assert cost is not None, f"usage chunk carries no cost: {last.usage!r}"
     assert cost == pytest.approx(rec_usage["cost"])
     assert cost > 0
@@ -145,19 +137,7 @@ def test_stream_reasoning(client):
         stream=True,
         extra_body={"reasoning": {"effort": "high"}},
     )
-    reasoning, content, details = [], [], []
-    for chunk in stream:
-        if not chunk.choices:
-            continue
-        delta = chunk.choices[0].delta
-        r = _extra(delta, "reasoning")
-        if r:
-            reasoning.append(r)
-        d = _extra(delta, "reasoning_details")
-        if d:
-            details.extend(d)
-        if delta.content:
-            content.append(delta.content)
+    reasoning, content, details = collect_chat_stream(stream)
 
     assert "".join(reasoning).strip(), "no delta.reasoning text arrived"
     assert "".join(reasoning) == expected_reasoning

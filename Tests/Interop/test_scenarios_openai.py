@@ -24,7 +24,7 @@ import time
 
 import pytest
 
-from interop_support import require_module
+from interop_support import collect_chat_stream, extra_field, require_module
 from scenario_support import (
     error_type,
     first_error,
@@ -64,14 +64,6 @@ def client_for(base_url: str):
     yield make
     for c in clients:
         c.close()
-
-
-def _extra(model, name: str):
-    """A field the OpenAI types do not declare (OpenRouter extension)."""
-    extra = getattr(model, "model_extra", None) or {}
-    if name in extra:
-        return extra[name]
-    return getattr(model, name, None)
 
 
 def _expected_cost(st: dict, total_tokens: int) -> float:
@@ -134,7 +126,7 @@ def test_hello_stream(client_for):
     assert len({c.id for c in chunks}) == 1, "chunks of one stream carry different ids"
     usage = next((c.usage for c in reversed(chunks) if c.usage is not None), None)
     assert usage is not None, "no chunk carries usage"
-    cost = _extra(usage, "cost")
+    cost = extra_field(usage, "cost")
     assert cost is not None, f"usage carries no cost: {usage!r}"
     assert cost == pytest.approx(_expected_cost(st, usage.total_tokens))
 
@@ -154,7 +146,7 @@ def test_hello_non_stream(client_for):
     assert resp.usage.prompt_tokens == usage_spec.get("prompt_tokens", 12)
     assert resp.usage.completion_tokens == usage_spec.get("completion_tokens", len(token_events(st)))
     assert resp.usage.total_tokens == resp.usage.prompt_tokens + resp.usage.completion_tokens
-    cost = _extra(resp.usage, "cost")
+    cost = extra_field(resp.usage, "cost")
     assert cost is not None, f"usage carries no cost: {resp.usage!r}"
     assert cost == pytest.approx(_expected_cost(st, resp.usage.total_tokens))
 
@@ -410,22 +402,10 @@ def test_reasoning_stream(client_for):
     expected = reasoning_text(st)
     assert expected.strip(), "scenario reasoning has no reasoning text"
 
-    reasoning, content, details = [], [], []
     stream = client_for("reasoning").chat.completions.create(
         model=MODEL, messages=MESSAGES, stream=True, extra_body={"reasoning": {"effort": "high"}}
     )
-    for chunk in stream:
-        if not chunk.choices:
-            continue
-        delta = chunk.choices[0].delta
-        r = _extra(delta, "reasoning")
-        if r:
-            reasoning.append(r)
-        d = _extra(delta, "reasoning_details")
-        if d:
-            details.extend(d)
-        if delta.content:
-            content.append(delta.content)
+    reasoning, content, details = collect_chat_stream(stream)
 
     assert "".join(reasoning) == expected
     assert "".join(content) == text_of(st)
