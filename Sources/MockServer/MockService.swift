@@ -175,5 +175,4 @@ public final class MockService: Sendable {
         }
         return fail("no_match", NoMatchReport(request: incoming, catalog: replayer.catalog).error, context)
     }
-
 }
