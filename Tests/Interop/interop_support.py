@@ -242,3 +242,26 @@ def collect_chat_stream(stream) -> tuple[list[str], list[str], list[dict]]:
         if delta.content:
             content.append(delta.content)
     return reasoning, content, details
+
+def collect_tool_calls(stream):
+    """Accumulate streamed tool-call deltas: (calls by index, fragment index order, finish reasons)."""
+    calls: dict[int, dict] = {}
+    order: list[int] = []
+    finish = []
+    for chunk in stream:
+        if not chunk.choices:
+            continue
+        choice = chunk.choices[0]
+        if choice.finish_reason:
+            finish.append(choice.finish_reason)
+        for tc in choice.delta.tool_calls or []:
+            order.append(tc.index)
+            call = calls.setdefault(tc.index, {"id": None, "name": None, "arguments": ""})
+            if tc.id:
+                call["id"] = tc.id
+            if tc.function is not None:
+                if tc.function.name:
+                    call["name"] = tc.function.name
+                if tc.function.arguments:
+                    call["arguments"] += tc.function.arguments
+    return calls, order, finish

@@ -11,7 +11,7 @@ import json
 
 import pytest
 
-from interop_support import CHAT_PATH, collect_chat_stream, extra_field, find_recorded, journal, require_module
+from interop_support import CHAT_PATH, collect_chat_stream, collect_tool_calls, extra_field, find_recorded, journal, require_module
 
 openai = require_module("openai")
 
@@ -154,25 +154,8 @@ def test_stream_parallel_tool_calls(client):
     stream = client.chat.completions.create(
         model="openai/gpt-4.1", messages=WEATHER_TIME, stream=True, tools=TOOLS
     )
-    calls: dict[int, dict] = {}
-    fragments = 0
-    finish = []
-    for chunk in stream:
-        if not chunk.choices:
-            continue
-        choice = chunk.choices[0]
-        if choice.finish_reason:
-            finish.append(choice.finish_reason)
-        for tc in choice.delta.tool_calls or []:
-            fragments += 1
-            call = calls.setdefault(tc.index, {"id": None, "name": None, "arguments": ""})
-            if tc.id:
-                call["id"] = tc.id
-            if tc.function is not None:
-                if tc.function.name:
-                    call["name"] = tc.function.name
-                if tc.function.arguments:
-                    call["arguments"] += tc.function.arguments
+    calls, order, finish = collect_tool_calls(stream)
+    fragments = len(order)
 
     assert sorted(calls) == [0, 1]
     assert fragments > 2, "arguments were expected to arrive in several fragments"

@@ -275,3 +275,22 @@ def test_a_full_disk_is_logged_the_client_is_served_and_earlier_interactions_sta
     assert 1 <= kept < 12
     verify = subprocess.run([BIN, "cassette", "verify", str(cassette)], capture_output=True, text=True)
     assert verify.returncode == 0, "a failed write left a partial record behind: " + verify.stdout
+
+
+def test_sigterm_lets_an_in_flight_stream_finish_and_records_it(slow_upstream, tmp_path):
+    cassette = tmp_path / "drain.cassette.jsonl.gz"
+    proxy = record(slow_upstream.url, cassette)
+    result = {}
+    worker = threading.Thread(target=lambda: result.update(raw=raw_request(proxy.port, "POST", "/api/v1/chat/completions",
+                                                                          chat("mockrouter/slow-stream", "drain me"))))
+    worker.start()
+    time.sleep(1.0)  # the stream has started (first token after 0.8 s) and runs about another second
+    proxy.popen.send_signal(signal.SIGTERM)
+    rc = proxy.popen.wait(15)
+    worker.join(15)
+    live = result["raw"]
+    assert rc == 0
+    assert live.terminated and live.body.endswith(b"data: [DONE]\n\n"), "the in-flight stream was cut by shutdown"
+    lines = cassette_lines(cassette)
+    assert len(lines) == 2 and lines[1]["outcome"]["kind"] == "complete"
+    assert "".join(f["text"] for f in lines[1]["response"]["body"]["sse"]).encode() == live.body

@@ -24,7 +24,7 @@ import time
 
 import pytest
 
-from interop_support import collect_chat_stream, extra_field, require_module
+from interop_support import collect_chat_stream, collect_tool_calls, extra_field, require_module
 from scenario_support import (
     error_type,
     first_error,
@@ -78,28 +78,6 @@ def _tools_for(calls: list[dict]) -> list[dict]:
     ]
 
 
-def _collect_tool_calls(stream):
-    """Accumulate streamed tool-call deltas: (calls by index, fragment index order, finish reasons)."""
-    calls: dict[int, dict] = {}
-    order: list[int] = []
-    finish = []
-    for chunk in stream:
-        if not chunk.choices:
-            continue
-        choice = chunk.choices[0]
-        if choice.finish_reason:
-            finish.append(choice.finish_reason)
-        for tc in choice.delta.tool_calls or []:
-            order.append(tc.index)
-            call = calls.setdefault(tc.index, {"id": None, "name": None, "arguments": ""})
-            if tc.id:
-                call["id"] = tc.id
-            if tc.function is not None:
-                if tc.function.name:
-                    call["name"] = tc.function.name
-                if tc.function.arguments:
-                    call["arguments"] += tc.function.arguments
-    return calls, order, finish
 
 
 def _error_object(body):
@@ -162,7 +140,7 @@ def test_tool_call_stream(client_for):
     stream = client_for("tool-call").chat.completions.create(
         model=MODEL, messages=MESSAGES, stream=True, tools=_tools_for(want)
     )
-    calls, order, finish = _collect_tool_calls(stream)
+    calls, order, finish = collect_tool_calls(stream)
 
     assert sorted(calls) == [0]
     assert calls[0]["name"] == want[0]["name"]
@@ -181,7 +159,7 @@ def test_parallel_tool_calls_stream(client_for):
     stream = client_for("parallel-tool-calls").chat.completions.create(
         model=MODEL, messages=MESSAGES, stream=True, tools=_tools_for(want)
     )
-    calls, order, finish = _collect_tool_calls(stream)
+    calls, order, finish = collect_tool_calls(stream)
 
     assert sorted(calls) == list(range(len(want)))
     for i, w in enumerate(want):
