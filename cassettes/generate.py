@@ -4,9 +4,9 @@
 Usage: python3 cassettes/generate.py [--out DIR] [--check]
 
 Writes NAME.cassette.jsonl.gz (format v1.0, see docs/cassette-format.md) next to this script,
-or into DIR. Every line is compact JSON with a fixed key order, compressed as its own gzip
-member (zlib level 6, mtime 0, no file name), as MockRouter's CassetteWriter writes them, so
-running the script twice gives byte-identical files. --check compares instead of writing and
+or into DIR. Every line is compact JSON with a fixed key order; the whole text is compressed as
+one gzip member (zlib level 6, mtime 0, no file name), as MockRouter writes a cassette in one
+go (`cassette pack`), so running the script twice gives byte-identical files. --check compares instead of writing and
 exits 1 when a file differs. Standard library only; no randomness (ids and timings come from
 SHA-256 of fixed seeds).
 """
@@ -512,7 +512,7 @@ def main():
         lines = cassette_lines(description, interactions)
         leaked = [line for line in lines if KEY_SHAPED.search(line)]
         assert not leaked, f"{name}: key-shaped string in {leaked[0][:120]}"
-        data = b"".join(gzip_member(line.encode("utf-8")) for line in lines)
+        data = gzip_member("".join(lines).encode("utf-8"))
         path = args.out / f"{name}.cassette.jsonl.gz"
         if args.check:
             if not path.exists() or path.read_bytes() != data:

@@ -6,15 +6,22 @@ import Darwin
 #endif
 
 /// Appends interactions to a cassette crash-safely: each interaction is one line, written with a
-/// single `write` (as its own gzip member for gzip files) and flushed to disk with `fsync`
-/// before `append` returns, so a kill at any moment leaves every finished interaction readable.
-/// A write that fails (a full disk) is rolled back to the record before it, so later appends
-/// never follow a broken record.
+/// single `write` (as its own gzip member for gzip files), so a kill at any moment leaves every
+/// finished interaction readable. `append` returns once an `fsync` covering the line has finished;
+/// concurrent appends share their flushes (group commit). A write that fails (a full disk) is
+/// rolled back to the record before it, so later appends never follow a broken record.
+/// `finish` rewrites a gzip cassette it appended to as one member, which compresses far better.
 public final class CassetteWriter: @unchecked Sendable {
     public let path: String
     public let compressed: Bool
     private let descriptor: Int32
+    private let commit: GroupCommit
     private let lock = NSLock()
+    private var appended = false
+    /// Idle deflate streams, reused so that concurrent appends compress in parallel without
+    /// setting up a stream each time.
+    private var deflaters: [Deflater] = []
+    private var finished = false
 
     /// Opens `path` for appending, creating it with `header` when it is missing or empty.
     /// An existing file must be a readable cassette; a damaged tail is cut back to the last
@@ -28,11 +35,15 @@ public final class CassetteWriter: @unchecked Sendable {
         guard descriptor >= 0 else {
             throw CassetteError(path: path, message: "cannot open for writing: \(String(cString: strerror(errno)))")
         }
+        commit = GroupCommit(descriptor: descriptor, path: path)
         if let keepBytes { _ = ftruncate(descriptor, off_t(keepBytes)) }
         if lseek(descriptor, 0, SEEK_END) == 0 {
             try writeRecord(CassetteWriter.encodeLine(header.jsonValue))
         } else if try !CassetteWriter.endsWithNewline(path: path) {
             try writeRecord([0x0A])
+        }
+        guard fsync(descriptor) == 0 else {
+            throw CassetteError(path: path, message: "fsync failed: \(String(cString: strerror(errno)))")
         }
     }
 
@@ -46,17 +57,68 @@ public final class CassetteWriter: @unchecked Sendable {
         }
     }
 
-    deinit { close(descriptor) }
-
-    /// Appends one interaction and flushes it to disk.
-    public func append(_ interaction: Interaction) throws(CassetteError) {
-        try writeRecord(CassetteWriter.encodeLine(interaction.jsonValue))
+    deinit {
+        if !finished { close(descriptor) }
     }
 
-    private func writeRecord(_ line: [UInt8]) throws(CassetteError) {
-        let record = compressed ? Gzip.compress(line) : line
+    /// Appends one interaction and calls `whenDurable` once it is on disk (on the flushing thread,
+    /// or at once when the write itself failed).
+    public func append(_ interaction: Interaction, whenDurable: @escaping @Sendable (Result<Void, CassetteError>) -> Void) {
+        do {
+            commit.whenDurable(try writeRecord(CassetteWriter.encodeLine(interaction.jsonValue)), whenDurable)
+        } catch {
+            whenDurable(.failure(error))
+        }
+    }
+
+    /// Appends one interaction; returns once it is on disk.
+    public func append(_ interaction: Interaction) async throws(CassetteError) {
+        let result = await withCheckedContinuation { continuation in
+            append(interaction) { continuation.resume(returning: $0) }
+        }
+        try result.get()
+    }
+
+    /// Flushes and closes the file. A gzip cassette that got new interactions from this writer is
+    /// then rewritten atomically as a single gzip member: one member per line is what makes
+    /// appending crash-safe, but it compresses every line on its own. Call it after the last
+    /// `append` has returned; later appends fail.
+    public func finish() throws(CassetteError) {
+        guard try closeFile() else { return }
+        let bytes: [UInt8]
+        do { bytes = Array(try Data(contentsOf: URL(fileURLWithPath: path))) } catch {
+            throw CassetteError(path: path, message: "cannot read it back to compact it: \((error as NSError).localizedDescription)")
+        }
+        guard let inflated = try? Gzip.decompress(bytes), !inflated.truncated else { return }
+        try AtomicFile.replace(path, with: Gzip.compress(inflated.bytes))
+    }
+
+    private func compress(_ line: [UInt8]) -> [UInt8] {
+        let deflater = lock.withLock { deflaters.popLast() } ?? Deflater()
+        defer { lock.withLock { deflaters.append(deflater) } }
+        return deflater.member(line)
+    }
+
+    /// Flushes and closes the descriptor once; whether there is anything to compact.
+    private func closeFile() throws(CassetteError) -> Bool {
         lock.lock()
         defer { lock.unlock() }
+        guard !finished else { return false }
+        finished = true
+        let flushed = fsync(descriptor) == 0
+        let reason = String(cString: strerror(errno))
+        close(descriptor)
+        guard flushed else { throw CassetteError(path: path, message: "fsync failed: \(reason)") }
+        return compressed && appended
+    }
+
+    /// Writes one record with a single `write` and returns its group-commit ticket.
+    @discardableResult
+    private func writeRecord(_ line: [UInt8]) throws(CassetteError) -> Int {
+        let record = compressed ? compress(line) : line
+        lock.lock()
+        defer { lock.unlock() }
+        guard !finished else { throw CassetteError(path: path, message: "the cassette was already closed") }
         let before = lseek(descriptor, 0, SEEK_END)
         var written = 0
         while written < record.count {
@@ -69,9 +131,8 @@ public final class CassetteWriter: @unchecked Sendable {
             }
             written += result
         }
-        guard fsync(descriptor) == 0 else {
-            throw CassetteError(path: path, message: "fsync failed: \(String(cString: strerror(errno)))")
-        }
+        appended = true
+        return commit.ticket()
     }
 
     /// One JSON Lines record: the compact serialization and a newline.
@@ -81,25 +142,17 @@ public final class CassetteWriter: @unchecked Sendable {
         return line
     }
 
-    /// The complete bytes of a cassette: header and interactions, each line its own gzip member
-    /// when `compressed`. The same content always gives the same bytes.
+    /// The complete bytes of a cassette written in one go: the header and interaction lines, as one
+    /// gzip member when `compressed`. The same content always gives the same bytes.
     public static func encode(header: CassetteHeader, interactions: [Interaction], compressed: Bool) -> [UInt8] {
-        var out: [UInt8] = []
-        for value in [header.jsonValue] + interactions.map(\.jsonValue) {
-            let line = encodeLine(value)
-            out.append(contentsOf: compressed ? Gzip.compress(line) : line)
-        }
-        return out
+        var text = encodeLine(header.jsonValue)
+        for interaction in interactions { text += encodeLine(interaction.jsonValue) }
+        return compressed ? Gzip.compress(text) : text
     }
 
-    /// Writes a whole cassette to `path` atomically (a temporary file in the same folder, then rename).
+    /// Writes a whole cassette to `path` atomically (a temporary file in the same folder, flushed, then renamed).
     public static func write(header: CassetteHeader, interactions: [Interaction], to path: String) throws(CassetteError) {
-        let bytes = encode(header: header, interactions: interactions, compressed: path.hasSuffix(".gz"))
-        do {
-            try Data(bytes).write(to: URL(fileURLWithPath: path), options: .atomic)
-        } catch {
-            throw CassetteError(path: path, message: "cannot write: \((error as NSError).localizedDescription)")
-        }
+        try AtomicFile.replace(path, with: encode(header: header, interactions: interactions, compressed: path.hasSuffix(".gz")))
     }
 
     /// For an existing cassette with a damaged tail, the length of the prefix that holds every

@@ -29,24 +29,7 @@ public enum Gzip {
 
     /// One gzip member holding `bytes`. Deterministic: no file name, mtime 0.
     public static func compress(_ bytes: [UInt8], level: Int32 = 6) -> [UInt8] {
-        var stream = z_stream()
-        guard mockrouter_deflateInit2(&stream, level, 15 + 16) == Z_OK else { fatalError("zlib deflateInit2 failed") }
-        defer { deflateEnd(&stream) }
-        var output = [UInt8](repeating: 0, count: Int(deflateBound(&stream, uLong(bytes.count))) + 32)
-        var input = bytes
-        let produced: Int = input.withUnsafeMutableBufferPointer { inBuffer in
-            output.withUnsafeMutableBufferPointer { outBuffer in
-                stream.next_in = inBuffer.baseAddress
-                stream.avail_in = uInt(inBuffer.count)
-                stream.next_out = outBuffer.baseAddress
-                stream.avail_out = uInt(outBuffer.count)
-                let status = deflate(&stream, Z_FINISH)
-                precondition(status == Z_STREAM_END, "zlib deflate did not finish: \(status)")
-                return outBuffer.count - Int(stream.avail_out)
-            }
-        }
-        output.removeLast(output.count - produced)
-        return output
+        Deflater(level: level).member(bytes)
     }
 
     /// Inflates every member of `bytes`. A file that ends inside a member is reported as

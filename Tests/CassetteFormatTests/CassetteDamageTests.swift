@@ -5,7 +5,7 @@ import Testing
 @Suite("Damaged cassettes")
 struct CassetteDamageTests {
     func encoded(compressed: Bool) -> [UInt8] {
-        CassetteWriter.encode(header: Fixtures.header, interactions: Fixtures.interactions, compressed: compressed)
+        Fixtures.appended(Fixtures.interactions, compressed: compressed)
     }
 
     @Test("a truncated last gzip member loses only that interaction, with a warning naming it")

@@ -5,22 +5,64 @@ import Testing
 @Suite("Crash-safe appending")
 struct CassetteWriterTests {
     @Test("appending writes the header once and one record per interaction", arguments: ["a.cassette.jsonl.gz", "a.cassette.jsonl"])
-    func append(name: String) throws {
+    func append(name: String) async throws {
         let path = Fixtures.temporaryPath(name)
         let writer = try CassetteWriter(appendingTo: path, header: Fixtures.header)
-        for interaction in Fixtures.interactions.prefix(2) { try writer.append(interaction) }
+        for interaction in Fixtures.interactions.prefix(2) { try await writer.append(interaction) }
         let reopened = try CassetteWriter(appendingTo: path, header: Fixtures.header)
-        for interaction in Fixtures.interactions.dropFirst(2) { try reopened.append(interaction) }
+        for interaction in Fixtures.interactions.dropFirst(2) { try await reopened.append(interaction) }
         let file = try CassetteReader.read(path: path)
         #expect(file.interactions == Fixtures.interactions)
-        #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == Data(CassetteWriter.encode(header: Fixtures.header, interactions: Fixtures.interactions, compressed: name.hasSuffix(".gz"))))
+        #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == Data(Fixtures.appended(Fixtures.interactions, compressed: name.hasSuffix(".gz"))))
+    }
+
+    @Test("concurrent appends all land, each line whole, sharing flushes")
+    func concurrentAppends() async throws {
+        let path = Fixtures.temporaryPath("c.cassette.jsonl.gz")
+        let writer = try CassetteWriter(appendingTo: path, header: Fixtures.header)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for index in 0..<200 { group.addTask { try await writer.append(Fixtures.chat("n\(index)")) } }
+            try await group.waitForAll()
+        }
+        let file = try CassetteReader.read(path: path)
+        #expect(file.warnings.isEmpty)
+        #expect(Set(file.interactions.map { String(decoding: $0.request.body.wireBytes, as: UTF8.self) }).count == 200)
+    }
+
+    @Test("finish rewrites a gzip cassette as one member with the same text, and appending can resume after it")
+    func finishCompacts() async throws {
+        let path = Fixtures.temporaryPath("f.cassette.jsonl.gz")
+        let writer = try CassetteWriter(appendingTo: path, header: Fixtures.header)
+        for interaction in Fixtures.interactions { try await writer.append(interaction) }
+        let appendedSize = try Data(contentsOf: URL(fileURLWithPath: path)).count
+        try writer.finish()
+        let compacted = Array(try Data(contentsOf: URL(fileURLWithPath: path)))
+        #expect(compacted == CassetteWriter.encode(header: Fixtures.header, interactions: Fixtures.interactions, compressed: true))
+        #expect(try Gzip.decompress(compacted).completeMembers == 1)
+        #expect(compacted.count < appendedSize)
+        await #expect(throws: CassetteError.self) { try await writer.append(Fixtures.chat("late")) }
+
+        let resumed = try CassetteWriter(appendingTo: path, header: Fixtures.header)
+        try await resumed.append(Fixtures.chat("next session"))
+        #expect(try CassetteReader.read(path: path).interactions == Fixtures.interactions + [Fixtures.chat("next session")])
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: (path as NSString).deletingLastPathComponent).filter { $0.hasSuffix(".tmp") }
+        #expect(leftovers.isEmpty)
+    }
+
+    @Test("finish leaves a plain cassette as it was appended")
+    func finishPlain() async throws {
+        let path = Fixtures.temporaryPath("p.cassette.jsonl")
+        let writer = try CassetteWriter(appendingTo: path, header: Fixtures.header)
+        for interaction in Fixtures.interactions { try await writer.append(interaction) }
+        try writer.finish()
+        #expect(Array(try Data(contentsOf: URL(fileURLWithPath: path))) == Fixtures.appended(Fixtures.interactions, compressed: false))
     }
 
     @Test("a file killed inside its fourth record loads three, and appending resumes after the third")
-    func killedDuringFourth() throws {
+    func killedDuringFourth() async throws {
         let path = Fixtures.temporaryPath("k.cassette.jsonl.gz")
         let writer = try CassetteWriter(appendingTo: path, header: Fixtures.header)
-        for interaction in Fixtures.interactions { try writer.append(interaction) }
+        for interaction in Fixtures.interactions { try await writer.append(interaction) }
         let full = try Data(contentsOf: URL(fileURLWithPath: path))
         try full.dropLast(10).write(to: URL(fileURLWithPath: path))
         let damaged = try CassetteReader.read(path: path)
@@ -28,29 +70,29 @@ struct CassetteWriterTests {
         #expect(damaged.warnings.count == 1)
 
         let resumed = try CassetteWriter(appendingTo: path, header: Fixtures.header)
-        try resumed.append(Fixtures.chat("after the crash"))
+        try await resumed.append(Fixtures.chat("after the crash"))
         let file = try CassetteReader.read(path: path)
         #expect(file.warnings.isEmpty)
         #expect(file.interactions == Array(Fixtures.interactions.prefix(3)) + [Fixtures.chat("after the crash")])
     }
 
     @Test("a cassette whose last line lost its newline (hand edit) gets one before the next append", arguments: [false, true])
-    func missingFinalNewline(compressed: Bool) throws {
+    func missingFinalNewline(compressed: Bool) async throws {
         let path = Fixtures.temporaryPath(compressed ? "n.cassette.jsonl.gz" : "n.cassette.jsonl")
         var text = CassetteWriter.encode(header: Fixtures.header, interactions: [Fixtures.chat("one")], compressed: false)
         text.removeLast()
         try Data(compressed ? Gzip.compress(text) : text).write(to: URL(fileURLWithPath: path))
-        try CassetteWriter(appendingTo: path, header: Fixtures.header).append(Fixtures.chat("two"))
+        try await CassetteWriter(appendingTo: path, header: Fixtures.header).append(Fixtures.chat("two"))
         let file = try CassetteReader.read(path: path)
         #expect(file.interactions == [Fixtures.chat("one"), Fixtures.chat("two")])
         #expect(file.warnings.isEmpty)
     }
 
     @Test("gzip is detected by content when appending, whatever the name says")
-    func compressionByContent() throws {
+    func compressionByContent() async throws {
         let path = Fixtures.temporaryPath("misnamed.cassette.jsonl")
         try Data(CassetteWriter.encode(header: Fixtures.header, interactions: [Fixtures.chat("one")], compressed: true)).write(to: URL(fileURLWithPath: path))
-        try CassetteWriter(appendingTo: path, header: Fixtures.header).append(Fixtures.chat("two"))
+        try await CassetteWriter(appendingTo: path, header: Fixtures.header).append(Fixtures.chat("two"))
         #expect(Gzip.isGzip(Array(try Data(contentsOf: URL(fileURLWithPath: path)))))
         #expect(try CassetteReader.read(path: path).interactions.count == 2)
     }

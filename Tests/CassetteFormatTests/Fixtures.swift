@@ -3,6 +3,14 @@ import Foundation
 
 /// Small, realistic interactions for format tests.
 enum Fixtures {
+    /// The bytes an appending writer leaves: every line its own gzip member when `compressed`.
+    static func appended(_ interactions: [Interaction], compressed: Bool) -> [UInt8] {
+        ([header.jsonValue] + interactions.map(\.jsonValue)).flatMap { value -> [UInt8] in
+            let line = CassetteWriter.encodeLine(value)
+            return compressed ? Gzip.compress(line) : line
+        }
+    }
+
     static let header = CassetteHeader(created: "2026-11-21T00:00:00Z", tool: "mockrouter 0.1.0", origin: "test fixture")
 
     static func chat(_ content: String) -> Interaction {

@@ -89,14 +89,10 @@ final class HTTPConnectionHandler: ChannelInboundHandler {
         }
         state = .forwarding(sink)
         let handler = NIOLoopBound(self, eventLoop: context.eventLoop)
-        let eventLoop = context.eventLoop
         service.inFlight.add(1, ordering: .relaxed)
-        Task {
-            _ = await upstream.forward(request, to: sink)
-            eventLoop.execute {
-                if case .forwarding(let current) = handler.value.state, current === sink, sink.endedNormally { handler.value.state = .idle }
-                service.inFlight.subtract(1, ordering: .relaxed)
-            }
+        upstream.forward(request, to: sink, on: context.eventLoop).whenComplete { _ in
+            if case .forwarding(let current) = handler.value.state, current === sink, sink.endedNormally { handler.value.state = .idle }
+            service.inFlight.subtract(1, ordering: .relaxed)
         }
     }
 

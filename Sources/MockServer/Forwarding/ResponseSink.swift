@@ -3,8 +3,9 @@ import NIOCore
 import NIOHTTP1
 import Synchronization
 
-/// The client side of a forwarded request: writes the head, each body chunk (flushed at once, and
-/// awaited, so a slow client slows the upstream read instead of filling memory), the end, or a cut.
+/// The client side of a forwarded request: writes the head, each body chunk (flushed at once; the
+/// returned future completes when the kernel has it, so a forwarder that waits for it slows the
+/// upstream read instead of filling memory), the end, or a cut.
 public final class ResponseSink: Sendable {
     private let channel: any Channel
     private let version: HTTPVersion
@@ -36,31 +37,36 @@ public final class ResponseSink: Sendable {
 
     /// Sends the status and headers. Framing headers in `headers` are ignored: the body is sent
     /// with `Content-Length` when `contentLength` is given, else chunked.
-    public func sendHead(status: Int, headers: [(String, String)], contentLength: Int?) async throws {
-        var fields = HTTPHeaders(headers.filter { !["content-length", "transfer-encoding", "connection", "keep-alive"].contains($0.0.lowercased()) })
+    public func sendHead(status: Int, headers: [(String, String)], contentLength: Int?) -> EventLoopFuture<Void> {
+        var fields = HTTPHeaders(headers.filter { !ResponseSink.framingHeaders.contains($0.0.lowercased()) })
         if let contentLength {
             fields.add(name: "content-length", value: String(contentLength))
         } else if version.minor >= 1 {
             fields.add(name: "transfer-encoding", value: "chunked")
         }
         if !keepAlive || (contentLength == nil && version.minor == 0) { fields.add(name: "connection", value: "close") }
-        try await channel.writeAndFlush(HTTPServerResponsePart.head(HTTPResponseHead(version: version, status: HTTPResponseStatus(statusCode: status), headers: fields))).get()
+        return channel.writeAndFlush(HTTPServerResponsePart.head(HTTPResponseHead(version: version, status: HTTPResponseStatus(statusCode: status), headers: fields)))
     }
 
-    /// Sends one body chunk and waits until it is handed to the kernel.
-    public func sendBody(_ buffer: ByteBuffer) async throws {
-        try await channel.writeAndFlush(HTTPServerResponsePart.body(.byteBuffer(buffer))).get()
+    /// Response headers the sink writes itself, whatever the upstream said.
+    private static let framingHeaders: Set<String> = ["content-length", "transfer-encoding", "connection", "keep-alive"]
+
+    /// Sends one body chunk; the future completes when it is handed to the kernel.
+    public func sendBody(_ buffer: ByteBuffer) -> EventLoopFuture<Void> {
+        channel.writeAndFlush(HTTPServerResponsePart.body(.byteBuffer(buffer)))
     }
 
     /// Ends the body normally.
-    public func end() async throws {
-        try await channel.writeAndFlush(HTTPServerResponsePart.end(nil)).get()
-        finished.store(true, ordering: .releasing)
-        if !keepAlive || version.minor == 0 { try? await channel.close() }
+    public func end() -> EventLoopFuture<Void> {
+        channel.writeAndFlush(HTTPServerResponsePart.end(nil)).flatMap { [self] in
+            finished.store(true, ordering: .releasing)
+            guard !keepAlive || version.minor == 0 else { return channel.eventLoop.makeSucceededVoidFuture() }
+            return channel.close()
+        }
     }
 
     /// Cuts the connection: no terminating chunk, as the upstream cut it.
-    public func cut() async {
-        try? await channel.close()
+    public func cut() -> EventLoopFuture<Void> {
+        channel.close()
     }
 }

@@ -1,4 +1,5 @@
 import CassetteFormat
+import NIOCore
 
 /// A request the server hands to an upstream instead of answering it (record and hybrid modes).
 public struct ForwardRequest: Sendable {
@@ -12,9 +13,10 @@ public struct ForwardRequest: Sendable {
 }
 
 /// Something that answers a request from an upstream, streaming the answer to `client` as it
-/// arrives, and returns the interaction it recorded (already redacted), if any.
+/// arrives. It runs on `eventLoop`, the client connection's own, and the future completes once the
+/// client's response has ended or been cut.
 public protocol UpstreamForwarding: Sendable {
-    func forward(_ request: ForwardRequest, to client: ResponseSink) async -> Interaction?
+    func forward(_ request: ForwardRequest, to client: ResponseSink, on eventLoop: any EventLoop) -> EventLoopFuture<Void>
 }
 
 /// How the server answers: the mode table, written once.

@@ -1,10 +1,10 @@
 import ArgumentParser
 import CassetteFormat
 
-/// `mockrouter cassette pack IN.cassette.jsonl [-o OUT]`: compress a plain cassette.
+/// `mockrouter cassette pack IN.cassette.jsonl [-o OUT]`: compress a cassette as one gzip member.
 struct PackCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "pack", abstract: "Compress a plain cassette to .cassette.jsonl.gz (one gzip member per line).")
+        commandName: "pack", abstract: "Compress a cassette to .cassette.jsonl.gz, the whole text as one gzip member.")
 
     @Argument(help: "A plain cassette, NAME.cassette.jsonl.")
     var input: String

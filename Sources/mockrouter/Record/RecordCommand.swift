@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import MockServer
+import NIOPosix
 import Playback
 
 /// `mockrouter record`: a recording proxy in front of a real upstream.
@@ -39,17 +40,19 @@ struct RecordCommand: AsyncParsableCommand {
     func run() async throws {
         let logger = logging.makeLogger()
         let redactor = try redaction.makeRedactor()
-        let forwarder = try UpstreamSetup.forwarder(upstream: upstream, cassette: cassette, redactor: redactor, readTimeout: upstreamTimeout, logger: logger)
         var configuration = ServerConfiguration(host: host, port: port)
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: configuration.threads)
+        let forwarder = try UpstreamSetup.forwarder(upstream: upstream, cassette: cassette, group: group, redactor: redactor, readTimeout: upstreamTimeout, logger: logger)
         configuration.redactor = redactor
         let service = MockService(configuration: configuration, catalog: CassetteCatalog(), mode: .record(forwarder), logger: logger)
         let server: MockServer
-        do { server = try await MockServer.start(service: service) } catch { throw CommandFailure(message: "cannot listen on \(host):\(port): \(error)") }
+        do { server = try await MockServer.start(service: service, group: group) } catch { throw CommandFailure(message: "cannot listen on \(host):\(port): \(error)") }
         logger.info("recording \(upstream) to \(cassette)")
         FileHandle.standardOutput.write(Data((server.readyLine + "\n").utf8))
         let signal = await ShutdownSignal.wait()
         logger.info("received signal \(signal); finishing \(server.inFlight) in-flight request(s)")
         try await server.stop()
         try await forwarder.shutdown()
+        try await group.shutdownGracefully()
     }
 }

@@ -3,6 +3,7 @@ import CassetteFormat
 import Foundation
 import Logging
 import MockServer
+import NIOPosix
 import Playback
 import RecordingProxy
 import Scenarios
@@ -77,21 +78,22 @@ struct ServeCommand: AsyncParsableCommand {
     func run() async throws {
         let logger = logging.makeLogger()
         let redactor = try redaction.makeRedactor()
+        var configuration = ServerConfiguration(host: host, port: port, speed: speed, maxBodyBytes: maxBody.bytes, requiredKey: requireKey)
+        configuration.redactor = redactor
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: configuration.threads)
         var forwarder: RecordingForwarder?
         var mode = ServingMode.replay
         if let upstream, let recordTo {
-            let opened = try UpstreamSetup.forwarder(upstream: upstream, cassette: recordTo, redactor: redactor, readTimeout: upstreamTimeout, logger: logger)
+            let opened = try UpstreamSetup.forwarder(upstream: upstream, cassette: recordTo, group: group, redactor: redactor, readTimeout: upstreamTimeout, logger: logger)
             forwarder = opened
             mode = .hybrid(opened, cassette: recordTo)
         }
         let catalog = try loadCatalog(logger)
         let scenarios = try loadScenarios(logger)
-        var configuration = ServerConfiguration(host: host, port: port, speed: speed, maxBodyBytes: maxBody.bytes, requiredKey: requireKey)
-        configuration.redactor = redactor
         let service = MockService(configuration: configuration, catalog: catalog, scenarios: scenarios, mode: mode, logger: logger)
         let server: MockServer
         do {
-            server = try await MockServer.start(service: service)
+            server = try await MockServer.start(service: service, group: group)
         } catch {
             throw CommandFailure(message: "cannot listen on \(host):\(port): \(error)")
         }
@@ -101,6 +103,7 @@ struct ServeCommand: AsyncParsableCommand {
         logger.info("received signal \(signal), stopping")
         try await server.stop()
         try await forwarder?.shutdown()
+        try await group.shutdownGracefully()
     }
 
     private func loadCatalog(_ logger: Logger) throws -> CassetteCatalog {

@@ -1,12 +1,13 @@
 import CassetteFormat
 import Foundation
 import Logging
+import NIOPosix
 import RecordingProxy
 
 /// Opens the cassette to record to and the forwarder to the upstream, or fails with a message that
 /// names the cassette (an unwritable path refuses to start before anything listens).
 enum UpstreamSetup {
-    static func forwarder(upstream: String, cassette: String, redactor: Redactor, readTimeout: Double, logger: Logger) throws -> RecordingForwarder {
+    static func forwarder(upstream: String, cassette: String, group: MultiThreadedEventLoopGroup, redactor: Redactor, readTimeout: Double, logger: Logger) throws -> RecordingForwarder {
         guard let url = URL(string: upstream), let scheme = url.scheme, ["http", "https"].contains(scheme), url.host != nil else {
             throw CommandFailure(message: "--upstream must be an http or https origin such as https://openrouter.ai; got \"\(upstream)\"")
         }
@@ -18,7 +19,7 @@ enum UpstreamSetup {
             throw CommandFailure(message: "\(error.description)\nRefusing to start: the cassette must be writable before anything is recorded.")
         }
         let apiKey = ProcessInfo.processInfo.environment["OPENROUTER_API_KEY"].flatMap { $0.isEmpty ? nil : $0 }
-        return RecordingForwarder(upstream: upstream, writer: writer, redactor: redactor, apiKey: apiKey,
+        return RecordingForwarder(upstream: upstream, group: group, writer: writer, redactor: redactor, apiKey: apiKey,
                                   readTimeout: .milliseconds(Int64(readTimeout * 1000)), logger: logger)
     }
 }
