@@ -1,4 +1,6 @@
+import Dispatch
 import Foundation
+import Synchronization
 
 /// Reads cassettes, plain or gzip (detected by content, not by name).
 ///
@@ -51,9 +53,11 @@ public enum CassetteReader {
         var interactions: [Interaction] = []
         var warnings: [CassetteWarning] = []
         let rest = lines.drop(while: { $0.number <= first.number }).filter { !$0.isBlank }
+        let parsed = parseInteractions(text, rest)
+        interactions.reserveCapacity(rest.count)
         for (position, line) in rest.enumerated() {
             do {
-                interactions.append(try Interaction(json: try parseJSON(text, line)))
+                interactions.append(try parsed[position].get())
             } catch {
                 let isLast = position == rest.count - 1
                 if isLast && !line.terminated {
@@ -69,6 +73,23 @@ public enum CassetteReader {
         return CassetteFile(path: path, header: header, interactions: interactions, warnings: warnings)
     }
 
+    /// Each line parsed as an interaction, in order. Large cassettes are parsed on every core: a
+    /// line does not depend on the others, and parsing is most of the time a load takes.
+    static func parseInteractions(_ text: [UInt8], _ lines: [Line]) -> [Result<Interaction, CassetteDecodingError>] {
+        @Sendable func parse(_ line: Line) -> Result<Interaction, CassetteDecodingError> {
+            Result { () throws(CassetteDecodingError) -> Interaction in try Interaction(json: try parseJSON(text, line)) }
+        }
+        let parts = min(ProcessInfo.processInfo.activeProcessorCount * 4, lines.count / 64)
+        guard parts > 1 else { return lines.map(parse) }
+        let slices = Mutex([[Result<Interaction, CassetteDecodingError>]](repeating: [], count: parts))
+        DispatchQueue.concurrentPerform(iterations: parts) { part in
+            let range = (lines.count * part / parts)..<(lines.count * (part + 1) / parts)
+            let results = lines[range].map(parse)
+            slices.withLock { $0[part] = results }
+        }
+        return slices.withLock { $0.flatMap { $0 } }
+    }
+
     static func parseJSON(_ text: [UInt8], _ line: Line) throws(CassetteDecodingError) -> JSONValue {
         let result: Result<JSONValue, JSONParser.Failure> = text.withUnsafeBytes { buffer in
             Result { () throws(JSONParser.Failure) -> JSONValue in
@@ -81,7 +102,7 @@ public enum CassetteReader {
         }
     }
 
-    struct Line {
+    struct Line: Sendable {
         let number: Int
         let range: Range<Int>
         let terminated: Bool

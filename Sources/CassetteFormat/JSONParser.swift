@@ -157,39 +157,54 @@ private struct Cursor {
             if byte < 0x20 { throw failure("unescaped control character in a string") }
             index += 1
         }
-        var scalars: [UInt8] = Array(UnsafeRawBufferPointer(rebasing: bytes[start..<min(index, bytes.count)]))
-        while index < bytes.count {
-            let byte = bytes[index]
-            switch byte {
-            case UInt8(ascii: "\""):
+        // Escapes. Unescaping never makes a string longer, so the text fits in as many bytes as
+        // the escaped string takes up: find its end, then decode into one buffer of that size.
+        var end = index
+        while end < bytes.count, bytes[end] != UInt8(ascii: "\"") {
+            end += bytes[end] == UInt8(ascii: "\\") ? 2 : 1
+        }
+        guard end < bytes.count else { throw failure("unterminated string") }
+        var failed: JSONParser.Failure?
+        let decoded = [UInt8](unsafeUninitializedCapacity: end - start) { buffer, count in
+            var out = 0
+            func put(_ byte: UInt8) { buffer[out] = byte; out += 1 }
+            for position in start..<index { put(bytes[position]) }
+            while index < end {
+                let byte = bytes[index]
+                if byte < 0x20 { failed = failure("unescaped control character in a string"); break }
                 index += 1
-                guard let text = String(validating: scalars, as: UTF8.self) else {
-                    throw JSONParser.Failure(message: "invalid UTF-8 in a string", offset: start)
-                }
-                return text
-            case UInt8(ascii: "\\"):
-                index += 1
-                guard let escape = current else { throw failure("unterminated escape") }
+                guard byte == UInt8(ascii: "\\") else { put(byte); continue }
+                guard let escape = current else { failed = failure("unterminated escape"); break }
                 index += 1
                 switch escape {
-                case UInt8(ascii: "\""): scalars.append(0x22)
-                case UInt8(ascii: "\\"): scalars.append(0x5C)
-                case UInt8(ascii: "/"): scalars.append(0x2F)
-                case UInt8(ascii: "b"): scalars.append(0x08)
-                case UInt8(ascii: "f"): scalars.append(0x0C)
-                case UInt8(ascii: "n"): scalars.append(0x0A)
-                case UInt8(ascii: "r"): scalars.append(0x0D)
-                case UInt8(ascii: "t"): scalars.append(0x09)
-                case UInt8(ascii: "u"): appendUTF8(try unicodeEscape(), to: &scalars)
-                default: throw failure("invalid escape '\\\(Character(Unicode.Scalar(escape)))'")
+                case UInt8(ascii: "\""): put(0x22)
+                case UInt8(ascii: "\\"): put(0x5C)
+                case UInt8(ascii: "/"): put(0x2F)
+                case UInt8(ascii: "b"): put(0x08)
+                case UInt8(ascii: "f"): put(0x0C)
+                case UInt8(ascii: "n"): put(0x0A)
+                case UInt8(ascii: "r"): put(0x0D)
+                case UInt8(ascii: "t"): put(0x09)
+                case UInt8(ascii: "u"):
+                    do throws(JSONParser.Failure) {
+                        var utf8: [UInt8] = []
+                        appendUTF8(try unicodeEscape(), to: &utf8)
+                        utf8.forEach(put)
+                    } catch {
+                        failed = error
+                    }
+                default: failed = failure("invalid escape '\\\(Character(Unicode.Scalar(escape)))'")
                 }
-            default:
-                if byte < 0x20 { throw failure("unescaped control character in a string") }
-                scalars.append(byte)
-                index += 1
+                if failed != nil { break }
             }
+            count = out
         }
-        throw failure("unterminated string")
+        if let failed { throw failed }
+        index = end + 1
+        guard let text = String(validating: decoded, as: UTF8.self) else {
+            throw JSONParser.Failure(message: "invalid UTF-8 in a string", offset: start)
+        }
+        return text
     }
 
     func validated(_ buffer: UnsafeRawBufferPointer, at start: Int) throws(JSONParser.Failure) -> String {

@@ -52,6 +52,19 @@ struct CassetteRoundTripTests {
         #expect(file.interactions == Fixtures.interactions)
     }
 
+    @Test("a large cassette (parsed on every core) keeps the recording order and names a bad line by number")
+    func largeCassette() throws {
+        let many = (0..<500).map { Fixtures.chat(#"message \#($0) with \"quotes\", a tab \t, é and \u00e9 and \ud83d\ude00"#) }
+        let bytes = CassetteWriter.encode(header: Fixtures.header, interactions: many, compressed: true)
+        #expect(try CassetteReader.decode(bytes, path: "big").interactions == many)
+
+        var lines = String(decoding: CassetteWriter.encode(header: Fixtures.header, interactions: many, compressed: false), as: UTF8.self)
+            .split(separator: "\n").map(String.init)
+        lines[377] = String(lines[377].dropLast(3))
+        let error = #expect(throws: CassetteError.self) { try CassetteReader.decode(Array((lines.joined(separator: "\n") + "\n").utf8), path: "big") }
+        #expect(error?.line == 378)
+    }
+
     @Test("the wire bytes of each body kind")
     func wireBytes() throws {
         #expect(Body.json(try JSONParser.parse(#"{"a": 1}"#)).wireBytes == Array(#"{"a":1}"#.utf8))
