@@ -11,13 +11,7 @@ import Synchronization
 public enum CassetteReader {
     /// Reads the cassette at `path`.
     public static func read(path: String) throws(CassetteError) -> CassetteFile {
-        let bytes: [UInt8]
-        do {
-            bytes = Array(try Data(contentsOf: URL(fileURLWithPath: path)))
-        } catch {
-            throw CassetteError(path: path, message: "cannot read the file: \((error as NSError).localizedDescription)")
-        }
-        return try decode(bytes, path: path)
+        try decode(try FileBytes.read(path), path: path)
     }
 
     /// Decodes a cassette's bytes; `path` is used in messages only.

@@ -107,6 +107,53 @@ def test_no_buffering_and_offsets_replay_at_speed_1(slow_upstream, tmp_path):
         assert abs(replay_at - live_at) <= 0.06, f"frame replayed at {replay_at:.3f} s, live at {live_at:.3f} s"
 
 
+def gzip_members(path: Path) -> int:
+    """How many gzip members a file holds, counted by decompressing one after another."""
+    import zlib
+
+    data, members = path.read_bytes(), 0
+    while data:
+        inflater = zlib.decompressobj(31)
+        inflater.decompress(data)
+        assert inflater.eof, "the file ends inside a gzip member"
+        data, members = inflater.unused_data, members + 1
+    return members
+
+
+def test_concurrent_streams_are_not_queued_and_a_clean_stop_compacts_the_cassette(slow_upstream, tmp_path):
+    """Twelve slow streams at once all run side by side (an HTTP client's usual per-host connection
+    limit would hold the ninth back until one finished), every one is recorded, and SIGTERM leaves
+    the cassette as a single gzip member."""
+    cassette = tmp_path / "parallel.cassette.jsonl.gz"
+    proxy = record(slow_upstream.url, cassette)
+    began = time.monotonic()
+    single = raw_request(proxy.port, "POST", "/api/v1/chat/completions", chat("mockrouter/slow-stream", "alone"))
+    one_stream = time.monotonic() - began
+    assert single.status == 200 and single.terminated
+
+    results: list = [None] * 12
+    def run(index: int) -> None:
+        results[index] = raw_request(proxy.port, "POST", "/api/v1/chat/completions", chat("mockrouter/slow-stream", f"parallel {index}"))
+    threads = [threading.Thread(target=run, args=(index,)) for index in range(12)]
+    began = time.monotonic()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    twelve_streams = time.monotonic() - began
+    assert all(r is not None and r.status == 200 and r.terminated for r in results)
+    assert twelve_streams < 1.6 * one_stream, f"12 streams took {twelve_streams:.2f} s, one took {one_stream:.2f} s"
+    assert gzip_members(cassette) > 1, "while recording, each interaction is its own member"
+
+    assert proxy.stop()[0] == 0
+    assert gzip_members(cassette) == 1
+    lines = cassette_lines(cassette)
+    assert len(lines) == 1 + 13
+    bodies = [line["request"]["body"] for line in lines[1:]]
+    recorded = {(body["json"] if "json" in body else json.loads(body["text"]))["messages"][0]["content"] for body in bodies}
+    assert recorded == {"alone"} | {f"parallel {index}" for index in range(12)}
+
+
 def test_kill_9_during_the_fourth_interaction_keeps_the_first_three(slow_upstream, tmp_path):
     cassette = tmp_path / "killed.cassette.jsonl.gz"
     proxy = record(slow_upstream.url, cassette)
