@@ -15,11 +15,14 @@ public struct Redactor: Sendable {
                                          #"(?<![A-Za-z0-9_-])sk-[A-Za-z0-9_-]{16,}"#]
 
     let headers: Set<String>
+    /// `headers` as bytes, for the byte-level pre-check.
+    let headerBytes: [[UInt8]]
     let patterns: [NSRegularExpression]
 
     /// A redactor with the defaults plus `extraHeaders` and `extraPatterns` (regular expressions).
     public init(extraHeaders: [String] = [], extraPatterns: [String] = []) throws {
         headers = Set((Redactor.defaultHeaders + extraHeaders).map { $0.lowercased() })
+        headerBytes = headers.sorted().map { Array($0.utf8) }
         patterns = try (Redactor.defaultPatterns + extraPatterns).map { try NSRegularExpression(pattern: $0) }
     }
 
@@ -87,8 +90,29 @@ public struct Redactor: Sendable {
     /// or any text when extra patterns are configured, are worth a closer look.
     func mayNeedRedaction(_ bytes: [UInt8]) -> Bool {
         if patterns.count > Redactor.defaultPatterns.count || Redactor.containsKeyPrefix(bytes) { return true }
-        let text = String(decoding: bytes, as: UTF8.self).lowercased()
-        return headers.contains { text.contains("\"\($0)\"") }
+        return containsQuotedHeaderName(bytes)
+    }
+
+    /// Whether a secret header's name appears in quotes (ASCII case ignored), as a JSON key would.
+    /// One pass over the bytes, no copy.
+    func containsQuotedHeaderName(_ bytes: [UInt8]) -> Bool {
+        var quote = bytes.firstIndex(of: 0x22)
+        while let start = quote {
+            for name in headerBytes where start + name.count + 1 < bytes.count && bytes[start + name.count + 1] == 0x22 {
+                var matches = true
+                for (offset, byte) in name.enumerated() where Redactor.asciiLowercased(bytes[start + 1 + offset]) != byte {
+                    matches = false
+                    break
+                }
+                if matches { return true }
+            }
+            quote = bytes[(start + 1)...].firstIndex(of: 0x22)
+        }
+        return false
+    }
+
+    static func asciiLowercased(_ byte: UInt8) -> UInt8 {
+        byte >= 0x41 && byte <= 0x5A ? byte + 0x20 : byte
     }
 
     /// Raw chunks redacted as one byte stream, so a key split across two chunks, or sitting next to
@@ -124,17 +148,22 @@ public struct Redactor: Sendable {
     }
 
     /// Whether `bytes` contain `sk-`, the prefix every default pattern starts with (a cheap pre-check).
-    static func containsKeyPrefix(_ bytes: [UInt8]) -> Bool {
-        guard bytes.count >= 3 else { return false }
-        for index in 0..<(bytes.count - 2) where bytes[index] == 0x73 && bytes[index + 1] == 0x6B && bytes[index + 2] == 0x2D {
-            return true
+    static func containsKeyPrefix<Bytes: Sequence>(_ bytes: Bytes) -> Bool where Bytes.Element == UInt8 {
+        var matched = 0
+        for byte in bytes {
+            switch (matched, byte) {
+            case (_, 0x73): matched = 1
+            case (1, 0x6B): matched = 2
+            case (2, 0x2D): return true
+            default: matched = 0
+            }
         }
         return false
     }
 
     /// `text` with every key-shaped match replaced.
     public func redact(_ text: String) -> String {
-        guard text.contains("sk-") || patterns.count > Redactor.defaultPatterns.count else { return text }
+        guard patterns.count > Redactor.defaultPatterns.count || Redactor.containsKeyPrefix(text.utf8) else { return text }
         var result = text
         for pattern in patterns {
             result = pattern.stringByReplacingMatches(in: result, range: NSRange(result.startIndex..., in: result), withTemplate: Redactor.marker)

@@ -62,7 +62,7 @@ public final class RecordingForwarder: UpstreamForwarding {
         let exchange = UpstreamExchange(request: request, client: client, eventLoop: eventLoop)
         let upstreamDone: EventLoopFuture<Void>
         do {
-            let task = http.execute(request: try outgoing(request), delegate: exchange, eventLoop: .delegate(on: eventLoop), logger: logger)
+            let task = http.execute(request: try outgoing(request), delegate: exchange, eventLoop: .delegate(on: eventLoop), logger: nil)
             upstreamDone = task.futureResult
         } catch {
             upstreamDone = eventLoop.makeFailedFuture(error)

@@ -59,6 +59,16 @@ struct RedactorTests {
         #expect(String(decoding: Redactor.standard.redact(body), as: UTF8.self) == #"{"tools":[{"type":"mcp","headers":{"Authorization":"[REDACTED]"}}]}"#)
     }
 
+    @Test("a secret header's name as a JSON key is found in any case, only when quoted", arguments: [
+        (#"{"X-API-KEY":"abc"}"#, #"{"X-API-KEY":"[REDACTED]"}"#),
+        (#"{"a":1,"authorization":"abc"}"#, #"{"a":1,"authorization":"[REDACTED]"}"#),
+        (#"{"note":"the authorization header"}"#, #"{"note":"the authorization header"}"#),
+        (#"{"authorizationx":"abc","x":"""#, #"{"authorizationx":"abc","x":"""#),
+    ])
+    func quotedNames(body: String, expected: String) {
+        #expect(String(decoding: Redactor.standard.redact(Array(body.utf8)), as: UTF8.self) == expected)
+    }
+
     @Test("request bodies without a key-shaped string are returned untouched (no copy, no parse)")
     func untouched() {
         let bytes = Array(#"{"model":"m","messages":[]}"#.utf8)
