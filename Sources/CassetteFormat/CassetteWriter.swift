@@ -79,18 +79,21 @@ public final class CassetteWriter: @unchecked Sendable {
         try result.get()
     }
 
-    /// Flushes and closes the file. A gzip cassette that got new interactions from this writer is
-    /// then rewritten atomically as a single gzip member: one member per line is what makes
-    /// appending crash-safe, but it compresses every line on its own. Call it after the last
-    /// `append` has returned; later appends fail.
-    public func finish() throws(CassetteError) {
+    /// Flushes and closes the file; throws when that last flush fails. A gzip cassette that got new
+    /// interactions from this writer is then rewritten atomically as a single gzip member: one
+    /// member per line is what makes appending crash-safe, but it compresses every line on its own.
+    /// When the rewrite cannot be done (an unwritable folder, a hard-linked file), the cassette stays
+    /// as it was appended, complete, and `compactionFailed` is told why. Call it after the last
+    /// `append` has completed; later appends fail.
+    public func finish(compactionFailed: (CassetteError) -> Void = { _ in }) throws(CassetteError) {
         guard try closeFile() else { return }
-        let bytes: [UInt8]
-        do { bytes = Array(try Data(contentsOf: URL(fileURLWithPath: path))) } catch {
-            throw CassetteError(path: path, message: "cannot read it back to compact it: \((error as NSError).localizedDescription)")
+        do throws(CassetteError) {
+            let inflated = try? Gzip.decompress(try FileBytes.read(path))
+            guard let inflated, !inflated.truncated else { return }
+            try AtomicFile.replace(path, with: Gzip.compress(inflated.bytes))
+        } catch {
+            compactionFailed(error)
         }
-        guard let inflated = try? Gzip.decompress(bytes), !inflated.truncated else { return }
-        try AtomicFile.replace(path, with: Gzip.compress(inflated.bytes))
     }
 
     private func compress(_ line: [UInt8]) -> [UInt8] {
@@ -105,6 +108,7 @@ public final class CassetteWriter: @unchecked Sendable {
         defer { lock.unlock() }
         guard !finished else { return false }
         finished = true
+        commit.drain()
         let flushed = fsync(descriptor) == 0
         let reason = String(cString: strerror(errno))
         close(descriptor)

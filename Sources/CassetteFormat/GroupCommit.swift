@@ -20,6 +20,9 @@ final class GroupCommit: @unchecked Sendable {
     private let queue = DispatchQueue(label: "mockrouter.cassette.fsync")
     private var issued = 0
     private var synced = 0
+    /// Set when an `fsync` failed: every ticket issued by then may be lost (Linux reports a write-back
+    /// error once, so a later `fsync` can succeed without those pages), and is answered with it.
+    private var failure: (through: Int, error: CassetteError)?
     private var running = false
     private var waiters: [Waiter] = []
 
@@ -39,8 +42,9 @@ final class GroupCommit: @unchecked Sendable {
     /// Calls `completion` (on the flushing queue, or at once) when an `fsync` covering `ticket` has
     /// finished, or with the error of the one that failed.
     func whenDurable(_ ticket: Int, _ completion: @escaping Completion) {
-        enum Next { case alreadyDurable, wait, startFlushing }
+        enum Next { case alreadyDurable, failed(CassetteError), wait, startFlushing }
         let next: Next = lock.withLock {
+            if let failure, ticket <= failure.through { return .failed(failure.error) }
             if synced >= ticket { return .alreadyDurable }
             waiters.append((ticket, completion))
             if running { return .wait }
@@ -49,9 +53,15 @@ final class GroupCommit: @unchecked Sendable {
         }
         switch next {
         case .alreadyDurable: completion(.success(()))
+        case .failed(let error): completion(.failure(error))
         case .wait: break
         case .startFlushing: queue.async { self.flushWhileWaited() }
         }
+    }
+
+    /// Waits until no flush is running; call it before the descriptor is closed.
+    func drain() {
+        queue.sync {}
     }
 
     private func flushWhileWaited() {
@@ -68,9 +78,13 @@ final class GroupCommit: @unchecked Sendable {
                 ? .success(())
                 : .failure(CassetteError(path: path, message: "fsync failed: \(String(cString: strerror(errno)))"))
             let covered: [Waiter] = lock.withLock {
-                if case .success = result { synced = max(synced, target) }
-                let covered = waiters.filter { $0.ticket <= target }
-                waiters.removeAll { $0.ticket <= target }
+                switch result {
+                case .success: synced = max(synced, target)
+                case .failure(let error): failure = (issued, error)
+                }
+                let through = max(target, failure?.through ?? 0)
+                let covered = waiters.filter { $0.ticket <= through }
+                waiters.removeAll { $0.ticket <= through }
                 return covered
             }
             for waiter in covered { waiter.completion(result) }

@@ -163,7 +163,7 @@ private struct Cursor {
         while end < bytes.count, bytes[end] != UInt8(ascii: "\"") {
             end += bytes[end] == UInt8(ascii: "\\") ? 2 : 1
         }
-        guard end < bytes.count else { throw failure("unterminated string") }
+        guard end < bytes.count else { throw JSONParser.Failure(message: "unterminated string", offset: bytes.count) }
         var failed: JSONParser.Failure?
         let decoded = [UInt8](unsafeUninitializedCapacity: end - start) { buffer, count in
             var out = 0

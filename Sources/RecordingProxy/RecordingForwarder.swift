@@ -1,10 +1,12 @@
 import AsyncHTTPClient
 import CassetteFormat
+import Dispatch
 import Logging
 import MockServer
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import Synchronization
 
 /// The recording proxy's upstream side: forwards a request to the upstream with AsyncHTTPClient,
 /// on the client connection's own event loop, and streams the answer to the client chunk by chunk
@@ -19,6 +21,11 @@ public final class RecordingForwarder: UpstreamForwarding {
     let redactor: Redactor
     let apiKey: String?
     let logger: Logger
+    /// Forwarded requests whose interaction is not yet appended; shutdown waits for them.
+    private let outstanding = Atomic<Int>(0)
+    /// Where interactions are redacted, encoded and appended: off the event loops, so a large
+    /// recording never holds up the streams playing on the loop it came from.
+    private let recordingQueue = DispatchQueue(label: "mockrouter.recording", attributes: .concurrent)
 
     /// Request headers not forwarded: hop-by-hop ones, framing the client recomputes, and
     /// `Accept-Encoding` (the upstream is asked for uncompressed bodies so frames can be recorded).
@@ -52,13 +59,23 @@ public final class RecordingForwarder: UpstreamForwarding {
         self.logger = logger
     }
 
-    /// Closes the upstream client, then the cassette (which compacts it; see `CassetteWriter.finish`).
-    public func shutdown() async throws {
+    /// Closes the upstream client (cancelling what is still running), waits up to `timeout` for the
+    /// requests it cut to be recorded, then closes the cassette, which compacts it (see
+    /// `CassetteWriter.finish`; a compaction that cannot be done is logged, the cassette stays whole).
+    public func shutdown(timeout: Duration = .seconds(5)) async throws {
         try await http.shutdown()
-        try writer.finish()
+        let deadline = ContinuousClock.now + timeout
+        while outstanding.load(ordering: .acquiring) > 0 && ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(10))
+        }
+        let logger = self.logger
+        try writer.finish { error in
+            logger.warning("the cassette was not compacted and stays as appended (every interaction in it is intact): \(error)")
+        }
     }
 
     public func forward(_ request: ForwardRequest, to client: ResponseSink, on eventLoop: any EventLoop) -> EventLoopFuture<Void> {
+        outstanding.add(1, ordering: .relaxed)
         let exchange = UpstreamExchange(request: request, client: client, eventLoop: eventLoop)
         let upstreamDone: EventLoopFuture<Void>
         do {
@@ -71,6 +88,7 @@ public final class RecordingForwarder: UpstreamForwarding {
             .flatMapWithEventLoop { _, _ in exchange.finished(nil, origin: self.origin) }
             .flatMapErrorWithEventLoop { error, _ in exchange.finished(error, origin: self.origin) }
             .flatMap { interaction in self.record(interaction, for: exchange) }
+            .always { _ in self.outstanding.subtract(1, ordering: .releasing) }
     }
 
     /// The upstream request: the client's, minus hop-by-hop headers, with the API key added when the client sent none.
@@ -85,16 +103,19 @@ public final class RecordingForwarder: UpstreamForwarding {
                                       body: request.body.isEmpty ? nil : .bytes(request.body))
     }
 
-    /// Redacts and appends the interaction, then ends (or cuts) the client's response once it is on disk.
+    /// Redacts and appends the interaction (on the recording queue), then ends (or cuts) the client's
+    /// response once it is on disk.
     private func record(_ interaction: Interaction, for exchange: UpstreamExchange) -> EventLoopFuture<Void> {
-        let clean = redactor.redact(interaction)
-        let durable = exchange.eventLoop.makePromise(of: Void.self)
-        let logger = self.logger
-        writer.append(clean) { result in
-            if case .failure(let error) = result { logger.error("could not append to the cassette (the client was served): \(error)") }
-            durable.succeed()
+        let durable = exchange.eventLoop.makePromise(of: Interaction.self)
+        let (redactor, writer, logger) = (self.redactor, self.writer, self.logger)
+        recordingQueue.async {
+            let clean = redactor.redact(interaction)
+            writer.append(clean) { result in
+                if case .failure(let error) = result { logger.error("could not append to the cassette (the client was served): \(error)") }
+                durable.succeed(clean)
+            }
         }
-        return durable.futureResult.flatMap {
+        return durable.futureResult.flatMap { clean in
             exchange.client.record(clean)
             return (exchange.endsNormally ? exchange.client.end() : exchange.client.cut()).recover { _ in }
         }

@@ -49,6 +49,37 @@ struct CassetteWriterTests {
         #expect(leftovers.isEmpty)
     }
 
+    @Test("finish follows a symbolic link and keeps the file's permissions")
+    func finishThroughSymlink() async throws {
+        let target = Fixtures.temporaryPath("target.cassette.jsonl.gz")
+        let link = (target as NSString).deletingLastPathComponent + "/link.cassette.jsonl.gz"
+        let writer = try CassetteWriter(appendingTo: target, header: Fixtures.header)
+        try await writer.append(Fixtures.chat("one"))
+        chmod(target, 0o600)
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: target)
+        let viaLink = try CassetteWriter(appendingTo: link, header: Fixtures.header)
+        try await viaLink.append(Fixtures.chat("two"))
+        try viaLink.finish()
+        #expect(try FileManager.default.destinationOfSymbolicLink(atPath: link) == target)
+        #expect(try Gzip.decompress(Array(try Data(contentsOf: URL(fileURLWithPath: target)))).completeMembers == 1)
+        #expect(try CassetteReader.read(path: link).interactions == [Fixtures.chat("one"), Fixtures.chat("two")])
+        #expect((try FileManager.default.attributesOfItem(atPath: target)[.posixPermissions] as? Int) == 0o600)
+    }
+
+    @Test("finish does not split a hard-linked cassette: it stays as appended and the reason is reported")
+    func finishHardLinked() async throws {
+        let path = Fixtures.temporaryPath("linked.cassette.jsonl.gz")
+        let other = (path as NSString).deletingLastPathComponent + "/other-name.cassette.jsonl.gz"
+        let writer = try CassetteWriter(appendingTo: path, header: Fixtures.header)
+        for interaction in Fixtures.interactions { try await writer.append(interaction) }
+        try FileManager.default.linkItem(atPath: path, toPath: other)
+        var reason: CassetteError?
+        try writer.finish { reason = $0 }
+        #expect(reason?.description.contains("hard links") == true)
+        #expect(Array(try Data(contentsOf: URL(fileURLWithPath: other))) == Fixtures.appended(Fixtures.interactions, compressed: true))
+        #expect(try CassetteReader.read(path: path).interactions == Fixtures.interactions)
+    }
+
     @Test("finish leaves a plain cassette as it was appended")
     func finishPlain() async throws {
         let path = Fixtures.temporaryPath("p.cassette.jsonl")
