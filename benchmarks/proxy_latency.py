@@ -2,12 +2,18 @@
 """Measures what the recording proxy adds per chunk.
 
 Starts `mockrouter serve` (the upstream, --speed 1) playing a stream of 100 frames at 100 frames/s,
-and `mockrouter record` in front of it. Runs the same stream STREAMS times straight from the upstream
-and STREAMS times through the proxy, one at a time, reading each over a plain socket and timing every
-frame's arrival from the moment the request was sent. The added latency of frame i is its arrival
-through the proxy minus its arrival direct (same frame index, paired run by run); the script prints
-p50 / p99 / max over all frames, plus the first frame alone (which includes the proxy's connection to
-the upstream).
+and `mockrouter record` in front of it, and runs the stream STREAMS times through the proxy, one at a
+time, over a plain socket.
+
+On the wire (when it may capture on the loopback interface, i.e. as root): every frame is timed by
+the kernel twice, when the upstream sends it to the proxy and when the proxy sends it on to the
+client; the difference is exactly what the proxy adds to that chunk, free of the upstream's own
+timer jitter.
+
+Paired runs (otherwise, and always printed second): the same stream is also run STREAMS times
+straight from the upstream; the added latency of frame i is its arrival through the proxy minus its
+arrival direct, both timed from the moment the request was sent. This carries the upstream's timer
+jitter of both runs, so its p99 is an upper bound.
 
 Usage: benchmarks/proxy_latency.py [--bin .build/release/mockrouter] [--streams 20]
 """
@@ -21,7 +27,9 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "Tests" / "Interop"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 import proxy_support  # noqa: E402
+from loopback_capture import LoopbackCapture  # noqa: E402
 
 SCENARIO = """name: latency
 steps:
@@ -49,8 +57,17 @@ def main() -> None:
         upstream = proxy_support.start("serve", "--no-cassettes", "--scenarios", str(scenario), "--speed", "1")
         proxy = proxy_support.start("record", "--upstream", upstream.url, "--cassette", str(Path(folder) / "latency.cassette.jsonl.gz"))
         body = {"model": "mockrouter/latency", "messages": [{"role": "user", "content": "x"}], "stream": True}
-        added, first = [], []
+        added, first, on_wire = [], [], []
+        capture = LoopbackCapture() if LoopbackCapture.available() else None
         try:
+            if capture:
+                capture.start()
+                for _ in range(args.streams):
+                    proxy_support.raw_request(proxy.port, "POST", "/api/v1/chat/completions", body)
+                capture.stop()
+                upstream_sent, proxy_sent = capture.frame_times(upstream.port), capture.frame_times(proxy.port)
+                assert len(upstream_sent) == len(proxy_sent) > 0, f"{len(upstream_sent)} frames left the upstream, {len(proxy_sent)} the proxy"
+                on_wire = [(p - u) * 1000 for u, p in zip(upstream_sent, proxy_sent)]
             for _ in range(args.streams):
                 direct = proxy_support.raw_request(upstream.port, "POST", "/api/v1/chat/completions", body).data_frames()
                 proxied = proxy_support.raw_request(proxy.port, "POST", "/api/v1/chat/completions", body).data_frames()
@@ -62,9 +79,13 @@ def main() -> None:
             proxy.stop()
             upstream.stop()
     print(f"recording proxy, {args.streams} streams x {len(added) // args.streams + 1} frames at 100 frames/s, {args.bin}")
-    print(f"added latency per chunk (ms): p50 {percentile(added, 50):.3f}  p99 {percentile(added, 99):.3f}  max {max(added):.3f}  mean {statistics.mean(added):.3f}")
+    if on_wire:
+        print(f"on the wire, added per chunk (ms): p50 {percentile(on_wire, 50):.3f}  p99 {percentile(on_wire, 99):.3f}  "
+              f"max {max(on_wire):.3f}  ({len(on_wire)} frames)")
+    else:
+        print("on the wire: not measured (capturing on the loopback interface needs root)")
+    print(f"paired runs, added latency per chunk (ms): p50 {percentile(added, 50):.3f}  p99 {percentile(added, 99):.3f}  max {max(added):.3f}  mean {statistics.mean(added):.3f}")
     print(f"first frame, incl. the proxy's upstream connection (ms): p50 {percentile(first, 50):.3f}  max {max(first):.3f}")
-
 
 if __name__ == "__main__":
     main()
