@@ -16,7 +16,7 @@ struct CassetteWriterTests {
         #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == Data(Fixtures.appended(Fixtures.interactions, compressed: name.hasSuffix(".gz"))))
     }
 
-    @Test("concurrent appends all land, each line whole, sharing flushes")
+    @Test("concurrent appends all land, each line whole and readable")
     func concurrentAppends() async throws {
         let path = Fixtures.temporaryPath("c.cassette.jsonl.gz")
         let writer = try CassetteWriter(appendingTo: path, header: Fixtures.header)

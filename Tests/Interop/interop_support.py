@@ -243,6 +243,14 @@ def collect_chat_stream(stream) -> tuple[list[str], list[str], list[dict]]:
             content.append(delta.content)
     return reasoning, content, details
 
+def read_content_into(stream, collected: list[str]) -> None:
+    """Appends each chunk's content to `collected` as it arrives, so a test that expects the stream
+    to raise still sees what came before the error."""
+    for chunk in stream:
+        if chunk.choices:
+            collected.append(chunk.choices[0].delta.content or "")
+
+
 def collect_tool_calls(stream):
     """Accumulate streamed tool-call deltas: (calls by index, fragment index order, finish reasons)."""
     calls: dict[int, dict] = {}

@@ -11,7 +11,8 @@ import json
 
 import pytest
 
-from interop_support import CHAT_PATH, collect_chat_stream, collect_tool_calls, extra_field, find_recorded, journal, require_module
+from interop_support import (CHAT_PATH, collect_chat_stream, collect_tool_calls, extra_field, find_recorded, journal, read_content_into,
+                             require_module)
 
 openai = require_module("openai")
 
@@ -181,9 +182,7 @@ def test_stream_midstream_error(client):
     collected = []
     stream = client.chat.completions.create(model="openai/gpt-4o", messages=STORY, stream=True)
     with pytest.raises(openai.APIError) as excinfo:
-        for chunk in stream:
-            if chunk.choices:
-                collected.append(chunk.choices[0].delta.content or "")
+        read_content_into(stream, collected)
 
     err = excinfo.value
     # An in-band error chunk, not a broken connection or an HTTP status error.

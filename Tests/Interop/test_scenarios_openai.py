@@ -24,7 +24,7 @@ import time
 
 import pytest
 
-from interop_support import collect_chat_stream, collect_tool_calls, extra_field, require_module
+from interop_support import collect_chat_stream, collect_tool_calls, extra_field, read_content_into, require_module
 from scenario_support import (
     error_type,
     first_error,
@@ -231,9 +231,7 @@ def test_midstream_error_stream(client_for):
     collected = []
     stream = client_for("midstream-error").chat.completions.create(model=MODEL, messages=MESSAGES, stream=True)
     with pytest.raises(openai.APIError) as excinfo:
-        for chunk in stream:
-            if chunk.choices:
-                collected.append(chunk.choices[0].delta.content or "")
+        read_content_into(stream, collected)
 
     err = excinfo.value
     # in-band error chunk: neither a broken connection nor an HTTP status error
@@ -256,9 +254,7 @@ def test_disconnect_raises_connection_error(client_for):
     collected = []
     stream = client_for("disconnect").chat.completions.create(model=MODEL, messages=MESSAGES, stream=True)
     with pytest.raises(openai.APIConnectionError) as excinfo:
-        for chunk in stream:
-            if chunk.choices:
-                collected.append(chunk.choices[0].delta.content or "")
+        read_content_into(stream, collected)
 
     err = excinfo.value
     assert type(err) is openai.APIConnectionError, repr(err)
@@ -276,9 +272,7 @@ def test_stall_times_out(client_for):
     stream = client_for("stall", timeout=1.0).chat.completions.create(model=MODEL, messages=MESSAGES, stream=True)
     t0 = time.monotonic()
     with pytest.raises(openai.APITimeoutError) as excinfo:
-        for chunk in stream:
-            if chunk.choices:
-                collected.append(chunk.choices[0].delta.content or "")
+        read_content_into(stream, collected)
     elapsed = time.monotonic() - t0
 
     assert isinstance(excinfo.value.__cause__, httpx2.ReadTimeout), repr(excinfo.value.__cause__)
