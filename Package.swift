@@ -8,6 +8,7 @@ let package = Package(
         .executable(name: "mockrouter", targets: ["mockrouter"]),
         .library(name: "CassetteFormat", targets: ["CassetteFormat"]),
         .library(name: "MockServer", targets: ["MockServer"]),
+        .library(name: "MockRouterTesting", targets: ["MockRouterTesting"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
@@ -31,6 +32,7 @@ let package = Package(
             "CassetteFormat", "Playback", "Dialects",
             .product(name: "Yams", package: "Yams"),
         ]),
+        .target(name: "BundledDefaults", dependencies: ["CassetteFormat", "Playback", "Scenarios"]),
         .target(name: "MockServer", dependencies: [
             "CassetteFormat", "Playback", "Dialects", "Scenarios",
             .product(name: "NIOCore", package: "swift-nio"),
@@ -45,8 +47,12 @@ let package = Package(
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
         ]),
+        .target(name: "MockRouterTesting", dependencies: [
+            "BundledDefaults", "CassetteFormat", "Playback", "Scenarios", "MockServer",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         .executableTarget(name: "mockrouter", dependencies: [
-            "CassetteFormat", "Playback", "Dialects", "Scenarios", "MockServer", "RecordingProxy",
+            "BundledDefaults", "CassetteFormat", "Playback", "Dialects", "Scenarios", "MockServer", "RecordingProxy",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "NIOCore", package: "swift-nio"),
@@ -60,6 +66,13 @@ let package = Package(
         ], path: "benchmarks/LoadClient"),
         .testTarget(name: "CassetteFormatTests", dependencies: ["CassetteFormat"]),
         .testTarget(name: "RecordingProxyTests", dependencies: ["RecordingProxy"]),
+        .testTarget(name: "MockRouterTestingTests", dependencies: [
+            "MockRouterTesting", "BundledDefaults", "Dialects",
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+        ]),
         .testTarget(name: "ScenarioTests", dependencies: ["CassetteFormat", "Playback", "Dialects", "Scenarios"], exclude: ["Golden"]),
         .testTarget(name: "MockServerTests", dependencies: [
             "CassetteFormat", "Playback", "Scenarios", "MockServer",

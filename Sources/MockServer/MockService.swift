@@ -1,6 +1,7 @@
 import CassetteFormat
 import Foundation
 import Logging
+import NIOHTTP1
 import Playback
 import Scenarios
 import Synchronization
@@ -43,6 +44,21 @@ public final class MockService: Sendable {
         self.logger = logger
     }
 
+    /// The requests answered so far, oldest first, of `session` or of every session when `nil`
+    /// (the latest 10,000 are kept).
+    public func requests(session: String?) -> [JournalEntry] {
+        journal.entries(session: session)
+    }
+
+    /// Adds or replaces a scenario at run time, for every session or for `session` only; returns
+    /// whether it replaced one of the same name in that scope.
+    @discardableResult
+    public func addScenario(_ scenario: Scenario, session: String? = nil) -> Bool {
+        let replaced = scenarios.add(scenario, session: session)
+        scenarioResponder.forget(scenario: scenario.name)
+        return replaced
+    }
+
     /// Rewinds recorded sequences and clears the journal, for one session or all.
     public func reset(session: String?) {
         replayer.reset(session: session)
@@ -79,7 +95,8 @@ public final class MockService: Sendable {
     /// After a forwarded request: journal it, and in hybrid mode make its recording answer from now on.
     func didForward(_ request: ForwardRequest, rawPath: String, recorded: Interaction?) {
         journal.record(JournalEntry(time: Date(), session: request.session, method: request.method, path: rawPath, query: request.query,
-                                    body: request.body, status: recorded?.response.status ?? 0, answer: .upstream))
+                                    headers: HTTPHeaders(request.headers.map { ($0.name, $0.value) }), body: request.body,
+                                    status: recorded?.response.status ?? 0, answer: .upstream))
         if case .hybrid(_, let cassette) = mode, let recorded {
             replayer.add(recorded, cassette: cassette)
         }
@@ -99,7 +116,8 @@ public final class MockService: Sendable {
 
     private func record(_ plan: PlaybackPlan, _ answer: JournalEntry.Answer, _ context: RequestContext) -> PlaybackPlan {
         journal.record(JournalEntry(time: Date(), session: context.session, method: context.request.method, path: context.rawPath,
-                                    query: context.query, body: context.request.body, status: plan.status, answer: answer))
+                                    query: context.query, headers: context.request.head.headers, body: context.request.body,
+                                    status: plan.status, answer: answer))
         return plan
     }
 
@@ -121,7 +139,7 @@ public final class MockService: Sendable {
     }
 
     private func unknownScenario(_ name: String, _ context: RequestContext) -> PlaybackPlan {
-        let known = scenarios.names
+        let known = scenarios.all(session: context.session).map(\.name)
         return fail("unknown_scenario", ErrorResponse(
             status: 404, message: "MockRouter: unknown scenario \"\(name)\"; known scenarios: \(known.isEmpty ? "(none loaded)" : known.joined(separator: ", "))",
             metadata: [("known_scenarios", .array(known.map(JSONValue.string)))]), context)
@@ -133,7 +151,7 @@ public final class MockService: Sendable {
         let request = context.request, incoming = context.incoming
         let contentType = request.head.headers.first(name: "content-type")
         if let name = context.routed.scenario ?? request.head.headers.first(name: "x-mockrouter-scenario") {
-            guard let scenario = scenarios.scenario(named: name) else { return unknownScenario(name, context) }
+            guard let scenario = scenarios.scenario(named: name, session: context.session) else { return unknownScenario(name, context) }
             if let problem = BodyCheck.problem(with: incoming, contentType: contentType) { return fail(problem.reason, problem.error, context) }
             return play(scenario, context)
         }
@@ -154,10 +172,10 @@ public final class MockService: Sendable {
         }
         if let model = incoming.json?["model"]?.stringValue, model.hasPrefix("mockrouter/") {
             let name = String(model.dropFirst("mockrouter/".count))
-            guard let scenario = scenarios.scenario(named: name) else { return unknownScenario(name, context) }
+            guard let scenario = scenarios.scenario(named: name, session: context.session) else { return unknownScenario(name, context) }
             return play(scenario, context)
         }
-        if let scenario = scenarios.matching(incoming) {
+        if let scenario = scenarios.matching(incoming, session: context.session) {
             return play(scenario, context)
         }
         return nil

@@ -45,17 +45,26 @@ public struct CassetteCatalog: Sendable {
         onSkip: (CassetteError) -> Void = { _ in }
     ) throws(CassetteError) -> CassetteCatalog {
         var catalog = CassetteCatalog()
-        for path in try cassettePaths(in: paths) {
+        try catalog.load(paths: paths, skipBad: skipBad, onWarning: onWarning, onSkip: onSkip)
+        return catalog
+    }
+
+    /// Adds every cassette named by `paths`, as `load(paths:…)` reads them, after those already here.
+    public mutating func load(
+        paths: [String], skipBad: Bool,
+        onWarning: (CassetteWarning) -> Void = { _ in },
+        onSkip: (CassetteError) -> Void = { _ in }
+    ) throws(CassetteError) {
+        for path in try CassetteCatalog.cassettePaths(in: paths) {
             do {
                 let file = try CassetteReader.read(path: path)
                 file.warnings.forEach(onWarning)
-                catalog.add(file)
+                add(file)
             } catch {
                 guard skipBad else { throw error }
                 onSkip(error)
             }
         }
-        return catalog
     }
 
     /// The cassette files named by `paths`, folders expanded, sorted within each folder.

@@ -20,6 +20,8 @@ public final class RecordingForwarder: UpstreamForwarding {
     let writer: CassetteWriter
     let redactor: Redactor
     let apiKey: String?
+    /// Whether `apiKey` replaces the key the client sent (a test's placeholder key), not only fills in for a missing one.
+    let replacesClientKey: Bool
     let logger: Logger
     /// Forwarded requests whose interaction is not yet appended; shutdown waits for them.
     private let outstanding = Atomic<Int>(0)
@@ -43,8 +45,10 @@ public final class RecordingForwarder: UpstreamForwarding {
     /// `upstream` is an origin (`https://openrouter.ai`); the request path is appended unchanged.
     /// `group` must be the one the server's connections run on: each upstream request runs on the
     /// event loop of the connection it came from.
+    /// With `replacesClientKey`, `apiKey` is sent in place of any `Authorization` or `x-api-key`
+    /// the client sent; otherwise only when the client sent no `Authorization`.
     public init(upstream: String, group: MultiThreadedEventLoopGroup, writer: CassetteWriter, redactor: Redactor, apiKey: String?,
-                readTimeout: Duration, logger: Logger) {
+                replacesClientKey: Bool = false, readTimeout: Duration, logger: Logger) {
         var configuration = HTTPClient.Configuration()
         configuration.timeout = .init(connect: .seconds(10), read: .nanoseconds(Int64(readTimeout.components.seconds) * 1_000_000_000 + readTimeout.components.attoseconds / 1_000_000_000))
         configuration.decompression = .disabled
@@ -56,6 +60,7 @@ public final class RecordingForwarder: UpstreamForwarding {
         self.writer = writer
         self.redactor = redactor
         self.apiKey = apiKey
+        self.replacesClientKey = replacesClientKey
         self.logger = logger
     }
 
@@ -91,11 +96,16 @@ public final class RecordingForwarder: UpstreamForwarding {
             .always { _ in self.outstanding.subtract(1, ordering: .releasing) }
     }
 
-    /// The upstream request: the client's, minus hop-by-hop headers, with the API key added when the client sent none.
+    /// The upstream request: the client's, minus hop-by-hop headers, with the API key added when the
+    /// client sent none (or in place of the client's, when `replacesClientKey`).
     private func outgoing(_ request: ForwardRequest) throws -> HTTPClient.Request {
         var headers = HTTPHeaders()
         for field in request.headers where !RecordingForwarder.droppedRequestHeaders.contains(field.name.lowercased()) {
             headers.add(name: field.name, value: field.value)
+        }
+        if replacesClientKey, apiKey != nil {
+            headers.remove(name: "authorization")
+            headers.remove(name: "x-api-key")
         }
         if !headers.contains(name: "authorization"), let apiKey { headers.add(name: "Authorization", value: "Bearer \(apiKey)") }
         let url = origin + request.path + (request.query.map { "?\($0)" } ?? "")

@@ -11,6 +11,12 @@ public struct MatchRule: Sendable {
     /// A substring of the last user message's text (or of `prompt` / `input`).
     public var contains: String?
 
+    public init(path: String? = nil, model: String? = nil, contains: String? = nil) {
+        self.path = path
+        self.model = model
+        self.contains = contains
+    }
+
     public func matches(_ request: IncomingRequest) -> Bool {
         if let path, APIPath.canonical(path) != request.path { return false }
         if let model, request.json?["model"]?.stringValue != model { return false }

@@ -23,6 +23,14 @@ public struct Scenario: Sendable {
         case error
     }
 
+    /// A copy added for one session only; its path says so (and keeps its renderings apart from
+    /// those of a shared scenario of the same name).
+    func scoped(to session: String) -> Scenario {
+        Scenario(
+            name: name, description: description, model: model, provider: provider, seed: seed, match: match,
+            afterLast: afterLast, steps: steps, path: "\(path) [session \(session)]")
+    }
+
     /// The step for the `n`-th request (1-based) of a session, or `nil` when `afterLast` is `error` and the steps are used up.
     public func step(forRequest n: Int) -> (index: Int, step: ScenarioStep)? {
         let count = steps.count
@@ -64,6 +72,9 @@ public struct ResponseStep: Sendable {
     public var crlf = false
     public var done = true
     public var base: BaseInteraction?
+
+    /// An empty step; give it text, reasoning or tool calls (see `ResponseStep+Builder`).
+    public init() {}
 }
 
 public struct ReasoningSpec: Sendable {

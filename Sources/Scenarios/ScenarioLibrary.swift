@@ -3,12 +3,15 @@ import Playback
 import Synchronization
 
 /// The loaded scenarios by name, each session's position in each scenario's steps, and scenarios
-/// added at run time. Files are consulted for `match` rules in name order.
+/// added at run time, for every session or for one session only. Files are consulted for `match`
+/// rules in name order; a session's own scenarios come before the shared ones.
 public final class ScenarioLibrary: Sendable {
     private let state: Mutex<State>
 
     private struct State {
         var scenarios: [String: Scenario]
+        /// Scenarios added for one session only, by session, then by name.
+        var sessionScenarios: [String: [String: Scenario]] = [:]
         var requestCounts: [String: [String: Int]] = [:]
     }
 
@@ -16,21 +19,45 @@ public final class ScenarioLibrary: Sendable {
         state = Mutex(State(scenarios: Dictionary(scenarios.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })))
     }
 
-    /// Every scenario, by name.
+    /// Every shared scenario, by name.
     public var all: [Scenario] { state.withLock { $0.scenarios.values.sorted { $0.name < $1.name } } }
 
     public var names: [String] { all.map(\.name) }
 
-    public func scenario(named name: String) -> Scenario? { state.withLock { $0.scenarios[name] } }
-
-    /// The first scenario (by name) whose `match` rule fits the request.
-    public func matching(_ request: IncomingRequest) -> Scenario? {
-        all.first { $0.match?.matches(request) ?? false }
+    /// The scenarios `session` sees, by name: its own, and the shared ones it has not replaced.
+    public func all(session: String) -> [Scenario] {
+        state.withLock { state in
+            let own = state.sessionScenarios[session] ?? [:]
+            return own.merging(state.scenarios, uniquingKeysWith: { mine, _ in mine }).values.sorted { $0.name < $1.name }
+        }
     }
 
-    /// Adds or replaces a scenario at run time.
-    public func add(_ scenario: Scenario) {
-        state.withLock { $0.scenarios[scenario.name] = scenario }
+    /// A shared scenario by name.
+    public func scenario(named name: String) -> Scenario? { state.withLock { $0.scenarios[name] } }
+
+    /// The scenario `name` as `session` sees it: its own first, else the shared one.
+    public func scenario(named name: String, session: String) -> Scenario? {
+        state.withLock { $0.sessionScenarios[session]?[name] ?? $0.scenarios[name] }
+    }
+
+    /// The first scenario (by name) whose `match` rule fits the request: the session's own, then the shared ones.
+    public func matching(_ request: IncomingRequest, session: String = "default") -> Scenario? {
+        let (own, shared) = state.withLock { state in
+            ((state.sessionScenarios[session] ?? [:]).values.sorted { $0.name < $1.name }, state.scenarios.values.sorted { $0.name < $1.name })
+        }
+        return (own + shared).first { $0.match?.matches(request) ?? false }
+    }
+
+    /// Adds or replaces a scenario at run time: for every session, or for `session` only.
+    /// Returns whether it replaced one of the same name in the same scope.
+    @discardableResult
+    public func add(_ scenario: Scenario, session: String? = nil) -> Bool {
+        state.withLock { state in
+            if let session {
+                return state.sessionScenarios[session, default: [:]].updateValue(scenario.scoped(to: session), forKey: scenario.name) != nil
+            }
+            return state.scenarios.updateValue(scenario, forKey: scenario.name) != nil
+        }
     }
 
     /// Counts one more request of `session` to `scenario` and returns its 1-based number.
@@ -42,7 +69,8 @@ public final class ScenarioLibrary: Sendable {
         }
     }
 
-    /// Rewinds the step counters of `session`, or of every session when `nil`.
+    /// Rewinds the step counters of `session`, or of every session when `nil`. Scenarios added
+    /// at run time stay.
     public func reset(session: String?) {
         state.withLock { state in
             if let session { state.requestCounts[session] = nil } else { state.requestCounts.removeAll() }

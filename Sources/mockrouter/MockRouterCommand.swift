@@ -1,4 +1,5 @@
 import ArgumentParser
+import MockServer
 
 @main
 struct MockRouterCommand: AsyncParsableCommand {
@@ -11,6 +12,6 @@ struct MockRouterCommand: AsyncParsableCommand {
             cassette  inspect, verify, pack and unpack cassette files
             scenario  check scenario files and print the exact bytes they render to
             """,
-        version: "0.1.0",
+        version: MockService.version,
         subcommands: [ServeCommand.self, RecordCommand.self, CassetteCommand.self, ScenarioCommand.self])
 }

@@ -14,16 +14,18 @@ struct AdminAPI {
             return .json(status: 200, body: health)
         case ("GET", "/__admin/requests"):
             let entries = service.journal.entries(session: session)
-            return .json(status: 200, body: .object([("requests", .array(entries.map(\.jsonValue)))]))
+            let redactor = service.configuration.redactor
+            return .json(status: 200, body: .object([("requests", .array(entries.map { $0.jsonValue(redactor: redactor) }))]))
         case ("POST", "/__admin/reset"):
             service.reset(session: session)
             return .json(status: 200, body: .object([("reset", .string(session ?? "all sessions"))]))
         case ("GET", "/__admin/cassettes"):
             return .json(status: 200, body: .object([("cassettes", .array(service.replayer.catalog.files.map(AdminAPI.summary)))]))
         case ("GET", "/__admin/scenarios"):
-            return .json(status: 200, body: .object([("scenarios", .array(service.scenarios.all.map(AdminAPI.summary)))]))
+            let listed = session.map { service.scenarios.all(session: $0) } ?? service.scenarios.all
+            return .json(status: 200, body: .object([("scenarios", .array(listed.map(AdminAPI.summary)))]))
         case ("POST", "/__admin/scenarios"):
-            return addScenario(body)
+            return addScenario(body, session: session)
         case (_, "/__admin/health"), (_, "/__admin/requests"), (_, "/__admin/cassettes"), (_, "/__admin/reset"), (_, "/__admin/scenarios"):
             let allowed = path == "/__admin/reset" ? "POST" : path == "/__admin/scenarios" ? "GET, POST" : "GET"
             return ErrorResponse(status: 405, message: "\(method) is not allowed on \(path); use \(allowed)", headers: [("allow", allowed)]).plan
@@ -63,17 +65,16 @@ struct AdminAPI {
         ])
     }
 
-    /// `POST /__admin/scenarios`: a scenario in YAML or JSON, added (or replacing one of the same name).
-    /// A bad one gets 400 with the loader's message, and nothing changes.
-    private func addScenario(_ body: [UInt8]) -> PlaybackPlan {
+    /// `POST /__admin/scenarios[?session=ID]`: a scenario in YAML or JSON, added (or replacing one of
+    /// the same name) for every session, or for session `ID` only. A bad one gets 400 with the
+    /// loader's message, and nothing changes.
+    private func addScenario(_ body: [UInt8], session: String?) -> PlaybackPlan {
         guard let text = String(validating: body, as: UTF8.self), !text.isEmpty else {
             return ErrorResponse(status: 400, message: "POST /__admin/scenarios takes a scenario as YAML or JSON text").plan
         }
         do {
             let scenario = try ScenarioLoader.load(text: text, path: "POST /__admin/scenarios")
-            let replaced = service.scenarios.scenario(named: scenario.name) != nil
-            service.scenarios.add(scenario)
-            service.scenarioResponder.forget(scenario: scenario.name)
+            let replaced = service.addScenario(scenario, session: session)
             return .json(status: replaced ? 200 : 201, body: .object([("name", .string(scenario.name)), ("replaced", .bool(replaced)), ("steps", .int(scenario.steps.count))]))
         } catch {
             return ErrorResponse(status: 400, message: error.description, metadata: [("error_type", .string("invalid_scenario"))]).plan

@@ -1,10 +1,11 @@
 import CassetteFormat
 import Foundation
+import NIOHTTP1
 
 /// One request the server answered, for `GET /__admin/requests`.
-struct JournalEntry: Sendable {
+public struct JournalEntry: Sendable {
     /// How the request was answered.
-    enum Answer: Sendable {
+    public enum Answer: Sendable {
         /// From a cassette: file, interaction number, the occurrence of this request in its
         /// session, and whether the recorded sequence was exhausted so the last one repeated.
         case cassette(path: String, number: Int, occurrence: Int, isRepeat: Bool)
@@ -19,21 +20,27 @@ struct JournalEntry: Sendable {
     }
 
     /// When the request was answered; formatted only when the journal is read.
-    let time: Date
-    let session: String
-    let method: String
-    let path: String
-    let query: String?
-    let body: [UInt8]
-    let status: Int
-    let answer: Answer
+    public let time: Date
+    public let session: String
+    public let method: String
+    public let path: String
+    public let query: String?
+    /// The request's headers as received; secrets are redacted when the journal is read.
+    public let headers: HTTPHeaders
+    public let body: [UInt8]
+    public let status: Int
+    public let answer: Answer
 
-    var jsonValue: JSONValue {
+    /// The entry as `GET /__admin/requests` shows it: secret headers and key-shaped strings in
+    /// the query and body replaced by `redactor`'s marker.
+    public func jsonValue(redactor: Redactor) -> JSONValue {
+        let fields = redactor.redact(headers.map { HeaderField($0.name, $0.value) })
         var pairs: [(String, JSONValue)] = [
             ("time", .string(time.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true)))), ("session", .string(session)),
             ("method", .string(method)), ("path", .string(path)),
-            ("query", query.map(JSONValue.string) ?? .null),
-            ("body", bodyValue), ("status", .int(status)),
+            ("query", query.map { .string(redactor.redact($0)) } ?? .null),
+            ("headers", .object(fields.map { ($0.name.lowercased(), .string($0.value)) })),
+            ("body", bodyValue(redactor)), ("status", .int(status)),
         ]
         var interaction = JSONValue.null, scenario = JSONValue.null, reason = JSONValue.null
         let source: String
@@ -58,9 +65,9 @@ struct JournalEntry: Sendable {
     }
 
     /// The body as parsed JSON when it is JSON, else as text, else `null` when empty.
-    private var bodyValue: JSONValue {
+    private func bodyValue(_ redactor: Redactor) -> JSONValue {
         if body.isEmpty { return .null }
-        if let json = try? JSONParser.parse(body) { return json }
-        return .string(String(decoding: body.prefix(4096), as: UTF8.self))
+        if let json = try? JSONParser.parse(body) { return redactor.redact(json) }
+        return .string(redactor.redact(String(decoding: body.prefix(4096), as: UTF8.self)))
     }
 }

@@ -34,6 +34,9 @@ struct RecordCommand: AsyncParsableCommand {
     @Option(help: "Seconds the upstream may stay silent (before the head or between chunks) before the request counts as timed out.")
     var upstreamTimeout: Double = 120
 
+    @Flag(help: "Send Bearer $OPENROUTER_API_KEY upstream in place of the key the client sent (a test's placeholder key).")
+    var upstreamKeyFromEnv = false
+
     @OptionGroup var redaction: RedactionOptions
     @OptionGroup var logging: LoggingOptions
 
@@ -42,7 +45,7 @@ struct RecordCommand: AsyncParsableCommand {
         let redactor = try redaction.makeRedactor()
         var configuration = ServerConfiguration(host: host, port: port)
         let group = MultiThreadedEventLoopGroup(numberOfThreads: configuration.threads)
-        let forwarder = try UpstreamSetup.forwarder(upstream: upstream, cassette: cassette, group: group, redactor: redactor, readTimeout: upstreamTimeout, logger: logger)
+        let forwarder = try UpstreamSetup.forwarder(upstream: upstream, cassette: cassette, group: group, redactor: redactor, readTimeout: upstreamTimeout, keyFromEnvironment: upstreamKeyFromEnv, logger: logger)
         configuration.redactor = redactor
         let service = MockService(configuration: configuration, catalog: CassetteCatalog(), mode: .record(forwarder), logger: logger)
         let server: MockServer

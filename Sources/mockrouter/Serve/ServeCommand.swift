@@ -1,4 +1,5 @@
 import ArgumentParser
+import BundledDefaults
 import CassetteFormat
 import Foundation
 import Logging
@@ -14,14 +15,14 @@ struct ServeCommand: AsyncParsableCommand {
         commandName: "serve",
         abstract: "Serve recorded cassettes and scripted scenarios as a mock OpenRouter API.",
         discussion: """
-            Point a client at http://HOST:PORT/api/v1 (or /v1). With no flags the bundled cassettes/ and scenarios/ folders are served.
+            Point a client at http://HOST:PORT/api/v1 (or /v1). With no flags it serves cassettes/ and scenarios/ from the current folder when they exist, else the examples built into the binary.
 
             When ready, exactly one line is printed to stdout: mockrouter listening on http://HOST:PORT
 
             SIGINT or SIGTERM stops the server with exit code 0.
             """)
 
-    @Option(name: .customLong("cassettes"), help: "A cassette file or folder to serve (repeatable). Default: the bundled cassettes/.")
+    @Option(name: .customLong("cassettes"), help: "A cassette file or folder to serve (repeatable). Default: ./cassettes/ if present, else the built-in examples.")
     var cassettes: [String] = []
 
     @Flag(help: "Serve no cassettes.")
@@ -30,7 +31,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Flag(help: "Skip cassettes that cannot be loaded (each is logged) instead of refusing to start.")
     var skipBadCassettes = false
 
-    @Option(name: .customLong("scenarios"), help: "A scenario file or folder to serve (repeatable). Default: the bundled scenarios/.")
+    @Option(name: .customLong("scenarios"), help: "A scenario file or folder to serve (repeatable). Default: ./scenarios/ if present, else the built-in examples.")
     var scenarioPaths: [String] = []
 
     @Flag(help: "Serve no scenarios.")
@@ -63,6 +64,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Hybrid mode: seconds the upstream may stay silent before the request counts as timed out.")
     var upstreamTimeout: Double = 120
 
+    @Flag(help: "Send Bearer $OPENROUTER_API_KEY upstream in place of the key the client sent (a test's placeholder key).")
+    var upstreamKeyFromEnv = false
+
     @OptionGroup var redaction: RedactionOptions
 
     @OptionGroup var logging: LoggingOptions
@@ -84,7 +88,7 @@ struct ServeCommand: AsyncParsableCommand {
         var forwarder: RecordingForwarder?
         var mode = ServingMode.replay
         if let upstream, let recordTo {
-            let opened = try UpstreamSetup.forwarder(upstream: upstream, cassette: recordTo, group: group, redactor: redactor, readTimeout: upstreamTimeout, logger: logger)
+            let opened = try UpstreamSetup.forwarder(upstream: upstream, cassette: recordTo, group: group, redactor: redactor, readTimeout: upstreamTimeout, keyFromEnvironment: upstreamKeyFromEnv, logger: logger)
             forwarder = opened
             mode = .hybrid(opened, cassette: recordTo)
         }
@@ -108,21 +112,22 @@ struct ServeCommand: AsyncParsableCommand {
 
     private func loadCatalog(_ logger: Logger) throws -> CassetteCatalog {
         var paths = cassettes
+        var catalog = CassetteCatalog()
         if paths.isEmpty && !noCassettes {
-            if let bundled = DefaultPaths.bundled("cassettes") {
-                paths = [bundled]
-            } else {
-                logger.warning("no cassettes/ folder found beside the package; serving no cassettes")
+            switch DefaultContent.source("cassettes") {
+            case .folder(let folder): paths = [folder]
+            case .bundled: catalog = try BundledDefaults.catalog()
             }
         }
         if let recordTo, !paths.contains(recordTo) {
             paths.append(recordTo)
         }
         do {
-            return try CassetteCatalog.load(
+            try catalog.load(
                 paths: paths, skipBad: skipBadCassettes,
                 onWarning: { logger.warning("\($0.description)") },
                 onSkip: { logger.error("skipping bad cassette: \($0.description)") })
+            return catalog
         } catch {
             throw CommandFailure(message: "\(error.description)\nRefusing to start; fix or remove the file, or pass --skip-bad-cassettes.")
         }
@@ -133,10 +138,9 @@ extension ServeCommand {
     private func loadScenarios(_ logger: Logger) throws -> ScenarioLibrary {
         var paths = scenarioPaths
         if paths.isEmpty && !noScenarios {
-            if let bundled = DefaultPaths.bundled("scenarios") {
-                paths = [bundled]
-            } else {
-                logger.warning("no scenarios/ folder found beside the package; serving no scenarios")
+            switch DefaultContent.source("scenarios") {
+            case .folder(let folder): paths = [folder]
+            case .bundled: return ScenarioLibrary(scenarios: try BundledDefaults.scenarios())
             }
         }
         do {
