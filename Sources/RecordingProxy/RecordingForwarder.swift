@@ -127,7 +127,9 @@ public final class RecordingForwarder: UpstreamForwarding {
         }
         return durable.futureResult.flatMap { clean in
             exchange.client.record(clean)
-            return (exchange.endsNormally ? exchange.client.end() : exchange.client.cut()).recover { _ in }
+            return exchange.releaseHeldBack()
+                .flatMap { exchange.endsNormally ? exchange.client.end() : exchange.client.cut() }
+                .recover { _ in }
         }
     }
 }

@@ -22,6 +22,11 @@ final class UpstreamExchange: HTTPClientResponseDelegate, @unchecked Sendable {
     private var afterHead = false
     private var outcome = Outcome.complete
     private var upstreamFailed = false
+    /// The upstream's `Content-Length`, when it sent one, and the body bytes passed on so far.
+    private var expectedLength: Int?
+    private var passedOn = 0
+    /// The body's last piece, kept from the client until the interaction is recorded (see `isFinal`).
+    private var heldBack: ByteBuffer?
 
     init(request: ForwardRequest, client: ResponseSink, eventLoop: any EventLoop) {
         self.request = request
@@ -39,6 +44,7 @@ final class UpstreamExchange: HTTPClientResponseDelegate, @unchecked Sendable {
         headers = head.headers.map { HeaderField($0.name, $0.value) }
         let chunked = head.headers[canonicalForm: "transfer-encoding"].contains { $0.lowercased() == "chunked" }
         let length = chunked ? nil : head.headers.first(name: "content-length").flatMap(Int.init)
+        expectedLength = length
         return client.sendHead(status: status, headers: headers.map { ($0.name, $0.value) }, contentLength: length)
             .flatMapErrorThrowing { error in
                 self.outcome = .clientCancelled(atMs: self.recorder.nowMs)
@@ -52,13 +58,47 @@ final class UpstreamExchange: HTTPClientResponseDelegate, @unchecked Sendable {
             return eventLoop.makeFailedFuture(ChannelError.ioOnClosedChannel)
         }
         let at = recorder.append(buffer)
-        return client.sendBody(buffer).flatMapErrorThrowing { error in
+        passedOn += buffer.readableBytes
+        // A piece held back as final is followed by more: it goes first after all.
+        let earlier = heldBack.map { client.sendBody($0) } ?? eventLoop.makeSucceededVoidFuture()
+        heldBack = nil
+        let sent: EventLoopFuture<Void>
+        if isFinal(buffer) {
+            heldBack = buffer
+            sent = earlier
+        } else {
+            sent = earlier.flatMap { self.client.sendBody(buffer) }
+        }
+        return sent.flatMapErrorThrowing { error in
             self.outcome = .clientCancelled(atMs: at)
             throw error
         }
     }
 
     func didFinishRequest(task: HTTPClient.Task<Void>) throws {}
+
+    /// Whether `buffer` is the last piece of the body as a client sees it: it completes the
+    /// `Content-Length`, or it ends with the stream's `data: [DONE]` frame. That piece reaches the
+    /// client only after the interaction is on disk and journaled, so a client that stops reading
+    /// there finds its request recorded (and, in hybrid mode, replayable) when it asks next.
+    private func isFinal(_ buffer: ByteBuffer) -> Bool {
+        if let expectedLength { return passedOn >= expectedLength }
+        let view = buffer.readableBytesView
+        var end = view.endIndex
+        while end > view.startIndex, view[end - 1] == 0x0A || view[end - 1] == 0x0D { end -= 1 }
+        let done = UpstreamExchange.doneFrame
+        guard view.endIndex - end >= 2, end - view.startIndex >= done.count else { return false }
+        return view[(end - done.count)..<end].elementsEqual(done)
+    }
+
+    private static let doneFrame = Array("data: [DONE]".utf8)
+
+    /// Sends the piece held back by `isFinal`, if any (once the interaction is recorded).
+    func releaseHeldBack() -> EventLoopFuture<Void> {
+        guard let heldBack, !client.clientGone else { return eventLoop.makeSucceededVoidFuture() }
+        self.heldBack = nil
+        return client.sendBody(heldBack)
+    }
 
     /// Settles the outcome once the upstream request is over (`error` is why it failed, if it did):
     /// before the head, the client gets a 502 in OpenRouter's shape, recorded as sent. Returns the
