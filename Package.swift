@@ -20,65 +20,88 @@ let package = Package(
     targets: [
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
         .target(name: "CassetteFormat", dependencies: ["CZlib"]),
-        .target(name: "Playback", dependencies: [
-            "CassetteFormat",
-            .product(name: "NIOCore", package: "swift-nio"),
-        ]),
-        .target(name: "Dialects", dependencies: [
-            "CassetteFormat", "Playback",
-            .product(name: "NIOCore", package: "swift-nio"),
-        ]),
-        .target(name: "Scenarios", dependencies: [
-            "CassetteFormat", "Playback", "Dialects",
-            .product(name: "Yams", package: "Yams"),
-        ]),
+        .target(
+            name: "Playback",
+            dependencies: [
+                "CassetteFormat",
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]),
+        .target(
+            name: "Dialects",
+            dependencies: [
+                "CassetteFormat", "Playback",
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]),
+        .target(
+            name: "Scenarios",
+            dependencies: [
+                "CassetteFormat", "Playback", "Dialects",
+                .product(name: "Yams", package: "Yams"),
+            ]),
         .target(name: "BundledDefaults", dependencies: ["CassetteFormat", "Playback", "Scenarios"]),
-        .target(name: "MockServer", dependencies: [
-            "CassetteFormat", "Playback", "Dialects", "Scenarios",
-            .product(name: "NIOCore", package: "swift-nio"),
-            .product(name: "NIOPosix", package: "swift-nio"),
-            .product(name: "NIOHTTP1", package: "swift-nio"),
-            .product(name: "Logging", package: "swift-log"),
-        ]),
-        .target(name: "RecordingProxy", dependencies: [
-            "CassetteFormat", "MockServer",
-            .product(name: "AsyncHTTPClient", package: "async-http-client"),
-            .product(name: "Logging", package: "swift-log"),
-            .product(name: "NIOCore", package: "swift-nio"),
-            .product(name: "NIOHTTP1", package: "swift-nio"),
-        ]),
-        .target(name: "MockRouterTesting", dependencies: [
-            "BundledDefaults", "CassetteFormat", "Playback", "Scenarios", "MockServer",
-            .product(name: "Logging", package: "swift-log"),
-        ]),
-        .executableTarget(name: "mockrouter", dependencies: [
-            "BundledDefaults", "CassetteFormat", "Playback", "Dialects", "Scenarios", "MockServer", "RecordingProxy",
-            .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            .product(name: "Logging", package: "swift-log"),
-            .product(name: "NIOCore", package: "swift-nio"),
-            .product(name: "NIOPosix", package: "swift-nio"),
-        ]),
-        .executableTarget(name: "mockrouter-load", dependencies: [
-            "Scenarios", "Dialects",
-            .product(name: "NIOCore", package: "swift-nio"),
-            .product(name: "NIOPosix", package: "swift-nio"),
-            .product(name: "NIOHTTP1", package: "swift-nio"),
-        ], path: "benchmarks/LoadClient"),
+        .target(
+            name: "MockServer",
+            dependencies: [
+                "CassetteFormat", "Playback", "Dialects", "Scenarios",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+        .target(
+            name: "RecordingProxy",
+            dependencies: [
+                "CassetteFormat", "MockServer",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]),
+        .target(
+            name: "MockRouterTesting",
+            dependencies: [
+                "BundledDefaults", "CassetteFormat", "Playback", "Scenarios", "MockServer",
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+        .executableTarget(
+            name: "mockrouter",
+            dependencies: [
+                "BundledDefaults", "CassetteFormat", "Playback", "Dialects", "Scenarios", "MockServer",
+                "RecordingProxy",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]),
+        .executableTarget(
+            name: "mockrouter-load",
+            dependencies: [
+                "Scenarios", "Dialects",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ], path: "benchmarks/LoadClient"),
         .testTarget(name: "CassetteFormatTests", dependencies: ["CassetteFormat"]),
         .testTarget(name: "RecordingProxyTests", dependencies: ["RecordingProxy"]),
-        .testTarget(name: "MockRouterTestingTests", dependencies: [
-            "MockRouterTesting", "BundledDefaults", "Dialects",
-            .product(name: "AsyncHTTPClient", package: "async-http-client"),
-            .product(name: "NIOCore", package: "swift-nio"),
-            .product(name: "NIOHTTP1", package: "swift-nio"),
-            .product(name: "NIOPosix", package: "swift-nio"),
-        ]),
-        .testTarget(name: "ScenarioTests", dependencies: ["CassetteFormat", "Playback", "Dialects", "Scenarios"], exclude: ["Golden"]),
-        .testTarget(name: "MockServerTests", dependencies: [
-            "CassetteFormat", "Playback", "Scenarios", "MockServer",
-            .product(name: "NIOCore", package: "swift-nio"),
-            .product(name: "NIOPosix", package: "swift-nio"),
-            .product(name: "AsyncHTTPClient", package: "async-http-client"),
-        ]),
+        .testTarget(
+            name: "MockRouterTestingTests",
+            dependencies: [
+                "MockRouterTesting", "BundledDefaults", "Dialects",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]),
+        .testTarget(
+            name: "ScenarioTests", dependencies: ["CassetteFormat", "Playback", "Dialects", "Scenarios"],
+            exclude: ["Golden"]),
+        .testTarget(
+            name: "MockServerTests",
+            dependencies: [
+                "CassetteFormat", "Playback", "Scenarios", "MockServer",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ]),
     ]
 )

@@ -39,7 +39,8 @@ public enum BundledDefaults {
     public static func scenarios() throws(ScenarioLoadError) -> [Scenario] {
         var scenarios: [Scenario] = []
         for file in scenarioFiles {
-            scenarios.append(try ScenarioLoader.load(text: String(decoding: file.bytes, as: UTF8.self), path: file.path))
+            scenarios.append(
+                try ScenarioLoader.load(text: String(decoding: file.bytes, as: UTF8.self), path: file.path))
         }
         return scenarios
     }

@@ -19,7 +19,8 @@ enum EmbeddedFiles {
             xIWHIE3S8DvP5mjQLVe93vLFWtSOotPky5KwQrULVaWQFZVP2ZBMdKXSx4ag7ZFhP9Y7TtKZ8albqnYNglpJyxHS1OJL94TnBHh2
             OX819ujpOr1Q5PtXODoG9iTFcT+qAeNH/eyHNfWqGSQbltS+9c3Ikjwthu+GX6+WDe6fF2lyNs/xBejGtZusWfK+KJAXHxVAHBTe
             YuzC0I+ICc/Dux988y2x0QYAAA==
-            """),
+            """
+        ),
         (
             "key.cassette.jsonl.gz",
             """
@@ -34,7 +35,8 @@ enum EmbeddedFiles {
             QV1UZF5AaHmJE16prJR6Ax5eak1Rkqe4gq5zXXtCqEqXRL8/cFk23BQG3RpgQ+1c6tnqrLFFp0dbkyradSuGiwRbsJVh0Gs2qNS7
             cMNWW+3uApuOk+EFdkY+tN1S7sQBZALzMK//e14jFkRe6YJkOynZu7ZOg6lPBtF7ACoGi+Tsf7jiYev3wi1m/vU1uI9vk2n4Irjt
             JqsQZYaLcvaAq70xrfA68Hb24CXZuFxX4XLcC+V9YolRgb7P5w9/AWZrRDupBgAA
-            """),
+            """
+        ),
         (
             "models.cassette.jsonl.gz",
             """
@@ -62,7 +64,8 @@ enum EmbeddedFiles {
             CGI5msyzjptDryZmEW6K/vWEW52nBT1mJ7NoniAd8rqdUdN6EiXJ6M5vDySJ3104T5DWNmcEHPyiNwWQN7RDEU8r3HfxVz6TvpvG
             lNRf+BrBVoJfYH/chDa/GDYvClgSjaPFhI2ik2QSxbjE7ZjRQbJ5IdPX//v6/8uq3PX1//7pua//9/X/vv7fE+QlE6Sv//f1/77+
             3/Onr//39f++/t/X//v6f1//7+v/ff2/r/+/9Pr/PMJNZLf+H8+iyfzkcf0/XkTz+cnR+v//APTQDJE4MQAA
-            """),
+            """
+        ),
         (
             "openrouter-sdk-chat.cassette.jsonl.gz",
             """
@@ -78,7 +81,8 @@ enum EmbeddedFiles {
             +h0zT+Yz/zg5Vj8ZssT7+aXH/fGf03SODdrVulObUYeTY/AVB8dEbX3WnOUV8Cc0BGMtF+rQ4Gd7YOiHfIcgrR5kvxKyQIJkDquh
             pLHF36/Heo4KTxfzZ30PnqnjgFnWP8PRYWFPozjsRzTI+EE/fVhTJ5owsrCk5qV/hwW+Vmn4h3DFetVg/Gl6Es9nWDlvh7UbrfP4
             fXKGuPiYYYlhwhuUnRf9UDHQvn/zP81BCR67BgAA
-            """),
+            """
+        ),
         (
             "stream-midstream-error.cassette.jsonl.gz",
             """
@@ -97,7 +101,8 @@ enum EmbeddedFiles {
             yWAcn8Vh3PnxD9AfoeP/aH5tNPxKWROVwR1Xbq9MDxuNNx83viQXBrRJFIjVt5L8ofSXRf3UxALJXNt1NB947nYQH+OlRfWosHmT
             PqXDi9H19WR4M5wC7P33jtnzeYLfC3Pxrdn9rOFw5nYqfHiB8Gaj0q/9NdALO93E/z1gl4vnu0pe1TvQYQySMI5ihMWmDe78pnaP
             khG0oZKjqQ//ANrHMZa3EAAA
-            """),
+            """
+        ),
         (
             "stream-reasoning.cassette.jsonl.gz",
             """
@@ -122,7 +127,8 @@ enum EmbeddedFiles {
             1GXohmFWpVvAhqM5hZJqYxQynHsxzwqfUIK8nXCfkwoBSdvwLg44Xh8AZAK6bhLQrpoWWUnrsyRRekcyDMgYx5g4eJjVnaltg0NW
             9Mr6DKNY3ey7cs+2GmBWKotNiK4X96z0Z2gNAW0wBaZW17bYLtSXJ8rNfvu0OUjdB+KOiQfT7AYK9mG87fLU0o1qVV6g8vFo9e7G
             TdI7oWxGS7fNMmSlCYfVyYurCZwBkDNbLFYXi1/+BJg9hTLYHQAA
-            """),
+            """
+        ),
         (
             "stream-text.cassette.jsonl.gz",
             """
@@ -143,7 +149,8 @@ enum EmbeddedFiles {
             UvvxXA8fP+hBxOR8sRMIfbwkqaSdF26O6gERmEFYcjCqC5CUCROnIo3usWhfuz41VubV1G3O+JIWlMd0XsdXF+UbCnVsJ3l4gf+2
             8tF89nSH7wX7t6A7je/QEyfJsQyEHCe3P1urYfTyuKmmzZX+TM8tcZ7CQz21LM7N2QO37w/MrF0tF8fzwKSs5ozfXA4jGBWlQm5m
             FrrBWQGTdarU3u/f/QMZ5PexAiAAAA==
-            """),
+            """
+        ),
         (
             "stream-tool-calls.cassette.jsonl.gz",
             """
@@ -166,7 +173,8 @@ enum EmbeddedFiles {
             tZhRjo56B6bNSwwrRdg2Q6xJupL5YWCsFQbyXM/z2u0OSJgaX88FQO8nJFW08STMGjEehuWVRbxyikwkRcxEXYSVXRctqsh1Z0Ve
             XoaMGU+opDyi4wpexc4NBhW29TT8Xmez7dp1Zu1A0Flsqlsd3GoyapmxDLqxntliK0u7gf+EpVfHg9OTUWk/wrskzTK8dSpvkuS2
             6+cQXZkraJ1cr93RxEV59VNFPHCDDmRmi0JDbuZ+agYbA1xWqVJYyS/+BgXPzeoZHwAA
-            """),
+            """
+        ),
     ]
     static let scenarios: [(name: String, base64: String)] = [
         (
@@ -176,7 +184,8 @@ enum EmbeddedFiles {
             cyBibGFuayBsaW5lIGFuZCBydW5zIGludG8gdGhlIG5leHQgZnJhbWUuCnN0ZXBzOgogIC0gdGV4dDogIkEgaGFpa3UgaGFzIHRo
             cmVlIGxpbmVzIG9mIGZpdmUsIHNldmVuIGFuZCBmaXZlIHN5bGxhYmxlcyBlYWNoLiIKICAgIGZhdWx0OiB7IGtpbmQ6IGJyb2tl
             bl9mcmFtaW5nLCBhZnRlcjogNCB9Cg==
-            """),
+            """
+        ),
         (
             "credits-exhausted.yaml",
             """
@@ -187,14 +196,16 @@ enum EmbeddedFiles {
             Y2FuIG9ubHkgYWZmb3JkIDMzOTUuIFRvIGluY3JlYXNlLCB2aXNpdCBodHRwczovL29wZW5yb3V0ZXIuYWkvc2V0dGluZ3MvY3Jl
             ZGl0cyBhbmQgdXBncmFkZSB0byBhIHBhaWQgYWNjb3VudCIKICAgICAgbWV0YWRhdGE6IHsgcHJvdmlkZXJfbmFtZTogbnVsbCB9
             Cg==
-            """),
+            """
+        ),
         (
             "crlf-framing.yaml",
             """
             bmFtZTogY3JsZi1mcmFtaW5nCmRlc2NyaXB0aW9uOiBBIG5vcm1hbCB0ZXh0IHN0cmVhbSB3aG9zZSBTU0UgbGluZXMgZW5kIGlu
             IENSTEYgaW5zdGVhZCBvZiBMRi4Kc3RlcHM6CiAgLSB0ZXh0OiAiU3VyZSEgVGhlIHRocmVlIHByaW1hcnkgY29sb3JzIG9mIHBh
             aW50IGFyZSByZWQsIHllbGxvdyBhbmQgYmx1ZS4iCiAgICBsaW5lX2VuZGluZ3M6IGNybGYK
-            """),
+            """
+        ),
         (
             "disconnect.yaml",
             """
@@ -202,7 +213,8 @@ enum EmbeddedFiles {
             IHdpdGggbm8gW0RPTkVdIGFuZCBubyBmaW5hbCBjaHVuay4Kc3RlcHM6CiAgLSB0ZXh0OiAiUGhvdG9zeW50aGVzaXMgdHVybnMg
             c3VubGlnaHQsIHdhdGVyIGFuZCBjYXJib24gZGlveGlkZSBpbnRvIGdsdWNvc2UgYW5kIG94eWdlbiBpbnNpZGUgcGxhbnQgbGVh
             dmVzLiIKICAgIGZhdWx0OiB7IGtpbmQ6IGRpc2Nvbm5lY3QsIGFmdGVyOiA1IH0K
-            """),
+            """
+        ),
         (
             "hello.yaml",
             """
@@ -211,7 +223,8 @@ enum EmbeddedFiles {
             eHQ6ICJIaSB0aGVyZSEgSG93IGNhbiBJIGhlbHAgeW91IHRvZGF5PyIKICAgIHVzYWdlOgogICAgICBwcm9tcHRfdG9rZW5zOiA5
             CiAgICAgIGNvbXBsZXRpb25fdG9rZW5zOiAxMAogICAgICBjb3N0OiAwLjAwMDAwNzM1ICAgIyA5IMOXICQwLjE1L00gKyAxMCDD
             lyAkMC42MC9NIChncHQtNG8tbWluaSBsaXN0IHByaWNlcykK
-            """),
+            """
+        ),
         (
             "keepalive-long-ttft.yaml",
             """
@@ -221,7 +234,8 @@ enum EmbeddedFiles {
             b25lICI6IE9QRU5ST1VURVIgUFJPQ0VTU0lORyIgY29tbWVudCBiZWZvcmUgYW55dGhpbmcgZWxzZQogICAgICBpbnRlcnZhbF9t
             czogMTAwMCAgIyB0aGVuIG9uZSBtb3JlIGVhY2ggc2Vjb25kIHVudGlsIHRoZSBmaXJzdCB0b2tlbiAoYWJvdXQgdGhyZWUgaW4g
             YWxsKQogICAgdGltaW5nOiB7IHR0ZnRfbXM6IDMwMDAgfQo=
-            """),
+            """
+        ),
         (
             "malformed-chunk.yaml",
             """
@@ -230,7 +244,8 @@ enum EmbeddedFiles {
             MDAgZGVncmVlcyBDZWxzaXVzIGF0IHNlYSBsZXZlbCwgYW5kIGF0IGxvd2VyIHRlbXBlcmF0dXJlcyBoaWdoZXIgdXAuIgogICAg
             ZmF1bHQ6IHsga2luZDogbWFsZm9ybWVkLCBhZnRlcjogNCB9ICAgIyB0aGUgc3RyZWFtIHRoZW4gY29udGludWVzIG5vcm1hbGx5
             Cg==
-            """),
+            """
+        ),
         (
             "midstream-error.yaml",
             """
@@ -240,7 +255,8 @@ enum EmbeddedFiles {
             IGxhbXAuIgogICAgbWlkc3RyZWFtX2Vycm9yOgogICAgICBhZnRlcjogNiAgICMgIlRoZSBsaWdodGhvdXNlIGtlZXBlciBjbGlt
             YmVkIHRoZSBzdGFpcnMiIHJlYWNoZXMgdGhlIGNsaWVudCBmaXJzdAogICAgICBjb2RlOiA1MDIKICAgICAgbWVzc2FnZTogUHJv
             dmlkZXIgZGlzY29ubmVjdGVkIHVuZXhwZWN0ZWRseQo=
-            """),
+            """
+        ),
         (
             "moderation.yaml",
             """
@@ -252,7 +268,8 @@ enum EmbeddedFiles {
             bGVuY2VdCiAgICAgICAgZmxhZ2dlZF9pbnB1dDogIldyaXRlIGEgc2NlbmUgd2hlcmUgdGhlIGdhbmcgbGVhZGVyIGJlYXRzIHRo
             ZSBpbmZvcm1hbnQgdW50aWwgaGUgc3RvcHMgbW92aW5nIiAgICMg4omkIDEwMCBjaGFyYWN0ZXJzCiAgICAgICAgcHJvdmlkZXJf
             bmFtZTogT3BlbkFJCiAgICAgICAgbW9kZWxfc2x1Zzogb3BlbmFpL2dwdC00bwo=
-            """),
+            """
+        ),
         (
             "no-provider.yaml",
             """
@@ -261,7 +278,8 @@ enum EmbeddedFiles {
             ZmF1bHRzIHRvIHByb3ZpZGVyX292ZXJsb2FkZWQKICAgIGhlYWRlcnM6IHsgUmV0cnktQWZ0ZXI6ICIyIiB9CiAgICBlcnJvcjoK
             ICAgICAgbWVzc2FnZTogTm8gZW5kcG9pbnRzIGZvdW5kIHRoYXQgY2FuIGhhbmRsZSB0aGUgcmVxdWVzdGVkIHBhcmFtZXRlcnMu
             CiAgICAgIG1ldGFkYXRhOiB7IHByb3ZpZGVyX25hbWU6IG51bGwgfQo=
-            """),
+            """
+        ),
         (
             "parallel-tool-calls.yaml",
             """
@@ -272,7 +290,8 @@ enum EmbeddedFiles {
             IH0KICAgIGludGVybGVhdmU6IHRydWUgICAjIE9wZW5BSSBzdHlsZTogZnJhZ21lbnRzIG9mIGNhbGwgMCBhbmQgY2FsbCAxIGFs
             dGVybmF0ZQogICAgdXNhZ2U6CiAgICAgIHByb21wdF90b2tlbnM6IDk2CiAgICAgIGNvbXBsZXRpb25fdG9rZW5zOiA0NgogICAg
             ICBjb3N0OiAwLjAwMDU2ICAgICMgOTYgw5cgJDIvTSArIDQ2IMOXICQ4L00K
-            """),
+            """
+        ),
         (
             "provider-error.yaml",
             """
@@ -284,7 +303,8 @@ enum EmbeddedFiles {
             ZWN0KS4KICAgICAgICByYXc6ICd7ImVycm9yIjp7Im1lc3NhZ2UiOiJ1cHN0cmVhbSBjb25uZWN0IGVycm9yIG9yIGRpc2Nvbm5l
             Y3QvcmVzZXQgYmVmb3JlIGhlYWRlcnMuIHJlc2V0IHJlYXNvbjogY29ubmVjdGlvbiB0ZXJtaW5hdGlvbiIsInR5cGUiOiJzZXJ2
             ZXJfZXJyb3IifX0nCiAgICAgICAgcHJvdmlkZXJfbmFtZTogRGVlcEluZnJhCiAgICAgICAgaXNfYnlvazogZmFsc2UK
-            """),
+            """
+        ),
         (
             "rate-limit.yaml",
             """
@@ -309,7 +329,8 @@ enum EmbeddedFiles {
             LVJlbWFpbmluZzogIjAiLCBYLVJhdGVMaW1pdC1SZXNldDogIjE3OTAwMDAwNjAwMDAiIH0KICAgICAgICBwcm92aWRlcl9uYW1l
             OiBudWxsCiAgLSB0ZXh0OiAiVGhhbmtzIGZvciB3YWl0aW5nISBIZXJlIGlzIHlvdXIgYW5zd2VyOiB5ZXMsIHRoYXQgd29ya3Mu
             Igo=
-            """),
+            """
+        ),
         (
             "reasoning-encrypted.yaml",
             """
@@ -331,7 +352,8 @@ enum EmbeddedFiles {
             bXB0X3Rva2VuczogMTYKICAgICAgY29tcGxldGlvbl90b2tlbnM6IDIxMiAgICMgaW5jbHVkZXMgdGhlIHJlYXNvbmluZyB0b2tl
             bnMKICAgICAgcmVhc29uaW5nX3Rva2VuczogMTkyCiAgICAgIGNvc3Q6IDAuMDAyMTQgICAgICAgICAgICAjIDE2IMOXICQxLjI1
             L00gKyAyMTIgw5cgJDEwL00K
-            """),
+            """
+        ),
         (
             "reasoning.yaml",
             """
@@ -349,7 +371,8 @@ enum EmbeddedFiles {
             M2VtWWgiCiAgICB0ZXh0OiAiMTcgw5cgMjQgPSA0MDguIgogICAgdXNhZ2U6CiAgICAgIHByb21wdF90b2tlbnM6IDIxCiAgICAg
             IGNvbXBsZXRpb25fdG9rZW5zOiAxMTggICAjIGluY2x1ZGVzIHRoZSByZWFzb25pbmcgdG9rZW5zCiAgICAgIHJlYXNvbmluZ190
             b2tlbnM6IDk3CiAgICAgIGNvc3Q6IDAuMDAxODMzICAgICAgICAgICAjIDIxIMOXICQzL00gKyAxMTggw5cgJDE1L00K
-            """),
+            """
+        ),
         (
             "reset.yaml",
             """
@@ -357,7 +380,8 @@ enum EmbeddedFiles {
             IHRleHQ6ICJSdXN0IGd1YXJhbnRlZXMgbWVtb3J5IHNhZmV0eSB3aXRob3V0IGEgZ2FyYmFnZSBjb2xsZWN0b3IgYnkgY2hlY2tp
             bmcgb3duZXJzaGlwIGFuZCBib3Jyb3dpbmcgYXQgY29tcGlsZSB0aW1lLiIKICAgIGZhdWx0OiB7IGtpbmQ6IHJlc2V0LCBhZnRl
             cjogNSB9Cg==
-            """),
+            """
+        ),
         (
             "slow-stream.yaml",
             """
@@ -366,7 +390,8 @@ enum EmbeddedFiles {
             dGhlIGxhcmdlc3QgYW5kIGRlZXBlc3Qgb2YgRWFydGgncyBmaXZlIG9jZWFucywgY292ZXJpbmcgYWJvdXQgYSB0aGlyZCBvZiB0
             aGUgcGxhbmV0J3Mgc3VyZmFjZS4iCiAgICB0aW1pbmc6CiAgICAgIHR0ZnRfbXM6IDgwMAogICAgICB0b2tlbnNfcGVyX3NlY29u
             ZDogMjAgICAjIG9uZSB3b3JkIGV2ZXJ5IDUwIG1zOiAyMCB3b3JkcyB0YWtlIGFib3V0IG9uZSBzZWNvbmQK
-            """),
+            """
+        ),
         (
             "stall.yaml",
             """
@@ -374,14 +399,16 @@ enum EmbeddedFiles {
             biBvcGVuIHVudGlsIHRoZSBjbGllbnQgZ2l2ZXMgdXAuCnN0ZXBzOgogIC0gdGV4dDogIlRoZSBFaWZmZWwgVG93ZXIgd2FzIGNv
             bXBsZXRlZCBpbiAxODg5IGZvciB0aGUgV29ybGQncyBGYWlyIGluIFBhcmlzLiIKICAgIGZhdWx0OiB7IGtpbmQ6IHN0YWxsLCBh
             ZnRlcjogMyB9ICAgIyBubyBzdGFsbF9tczogc3RhbGwgZm9yZXZlciAodGVzdCB5b3VyIHJlYWQgdGltZW91dCkK
-            """),
+            """
+        ),
         (
             "timeout.yaml",
             """
             bmFtZTogdGltZW91dApkZXNjcmlwdGlvbjogNDA4IFJlcXVlc3QgVGltZW91dCB3aXRoIE9wZW5Sb3V0ZXIncyBtZXNzYWdlLgpz
             dGVwczoKICAtIHN0YXR1czogNDA4ICAgIyBlcnJvcl90eXBlIGRlZmF1bHRzIHRvIHRpbWVvdXQKICAgIGVycm9yOgogICAgICBt
             ZXNzYWdlOiBPcGVyYXRpb24gdGltZWQgb3V0LiBQbGVhc2UgdHJ5IGFnYWluIGxhdGVyLgo=
-            """),
+            """
+        ),
         (
             "tool-call.yaml",
             """
@@ -392,6 +419,7 @@ enum EmbeddedFiles {
             X2NhbGxzICAgICAgICAjIHRoZSBkZWZhdWx0IHdoZW4gdG9vbF9jYWxscyBpcyBnaXZlbjsgc3BlbGxlZCBvdXQgZm9yIHJlYWRl
             cnMKICAgIHVzYWdlOgogICAgICBwcm9tcHRfdG9rZW5zOiA2OAogICAgICBjb21wbGV0aW9uX3Rva2VuczogMTUKICAgICAgY29z
             dDogMC4wMDAyNTYgICAgICAgICAgICAgICAgICMgNjggw5cgJDIvTSArIDE1IMOXICQ4L00K
-            """),
+            """
+        ),
     ]
 }

@@ -1,8 +1,9 @@
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Replaces a file in one step: the bytes go to a temporary file in the same folder, are flushed
@@ -12,14 +13,16 @@ import Darwin
 /// kept, and a file with other hard links is refused (renaming over it would split them).
 enum AtomicFile {
     static func replace(_ given: String, with bytes: [UInt8]) throws(CassetteError) {
-        let path = realpath(given, nil).map { resolved in
-            defer { free(resolved) }
-            return String(cString: resolved)
-        } ?? given
+        let path =
+            realpath(given, nil).map { resolved in
+                defer { free(resolved) }
+                return String(cString: resolved)
+            } ?? given
         var old = stat()
         let exists = stat(path, &old) == 0
         if exists && old.st_nlink > 1 {
-            throw CassetteError(path: given, message: "has other hard links; not replacing it (they would no longer share its content)")
+            throw CassetteError(
+                path: given, message: "has other hard links; not replacing it (they would no longer share its content)")
         }
         let folder = (path as NSString).deletingLastPathComponent
         let temporary = (folder.isEmpty ? "." : folder) + "/.\((path as NSString).lastPathComponent).\(getpid()).tmp"

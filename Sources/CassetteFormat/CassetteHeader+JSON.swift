@@ -42,9 +42,11 @@ public enum CassetteDecodingError: Error, Sendable, CustomStringConvertible {
         switch self {
         case .invalidJSON(let failure): return "invalid JSON: \(failure)"
         case .notACassette(let found):
-            return "not a MockRouter cassette: the header's \"format\" is \(found.map { "\"\($0)\"" } ?? "missing"), expected \"\(FormatVersion.formatName)\""
+            return
+                "not a MockRouter cassette: the header's \"format\" is \(found.map { "\"\($0)\"" } ?? "missing"), expected \"\(FormatVersion.formatName)\""
         case .unsupportedVersion(let version):
-            return "cassette format version \(version) is not supported: this reader knows \(FormatVersion.current.major).x; upgrade mockrouter to read it"
+            return
+                "cassette format version \(version) is not supported: this reader knows \(FormatVersion.current.major).x; upgrade mockrouter to read it"
         case .fieldError(let path, let message): return "\(path) \(message)"
         }
     }

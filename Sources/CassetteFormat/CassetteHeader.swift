@@ -11,7 +11,10 @@ public struct CassetteHeader: Sendable, Hashable {
     /// A free-text description for people.
     public var description: String?
 
-    public init(version: FormatVersion = .current, created: String, tool: String, origin: String? = nil, description: String? = nil) {
+    public init(
+        version: FormatVersion = .current, created: String, tool: String, origin: String? = nil,
+        description: String? = nil
+    ) {
         self.version = version
         self.created = created
         self.tool = tool

@@ -22,7 +22,9 @@ public enum CassetteIntegrity {
                     if frame.text.isEmpty { add("response.body.sse[\(i)] is empty") }
                     let isLast = i == frames.count - 1
                     if !endsEvent(frame.text) && !(isLast && interaction.outcome.endsWithCut) {
-                        add("response.body.sse[\(i)].text does not end with a blank line (\\n\\n), so a client would never see it")
+                        add(
+                            "response.body.sse[\(i)].text does not end with a blank line (\\n\\n), so a client would never see it"
+                        )
                     }
                 }
             case .chunks(let chunks):
@@ -32,7 +34,9 @@ public enum CassetteIntegrity {
             }
             for (i, value) in offsets.enumerated() {
                 if value < 0 { add("offset \(i) is negative (\(value) ms)") }
-                if i > 0, value < offsets[i - 1] { add("offset \(i) (\(value) ms) is earlier than the one before it (\(offsets[i - 1]) ms)") }
+                if i > 0, value < offsets[i - 1] {
+                    add("offset \(i) (\(value) ms) is earlier than the one before it (\(offsets[i - 1]) ms)")
+                }
             }
             if let ttfb = interaction.timing.ttfbMs, let first = offsets.first, ttfb > first {
                 add("timing.ttfb_ms (\(ttfb)) is later than the first frame (\(first) ms)")

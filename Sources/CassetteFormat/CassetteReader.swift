@@ -30,11 +30,13 @@ public enum CassetteReader {
         return try decodeLines(text, path: path, truncatedMember: truncatedMember)
     }
 
-    static func decodeLines(_ text: [UInt8], path: String, truncatedMember: Bool) throws(CassetteError) -> CassetteFile {
+    static func decodeLines(_ text: [UInt8], path: String, truncatedMember: Bool) throws(CassetteError) -> CassetteFile
+    {
         let lines = splitLines(text)
         guard let first = lines.first(where: { !$0.isBlank }) else {
             if truncatedMember {
-                throw CassetteError(path: path, line: 1, message: "the header is missing: the file ends inside its first gzip member")
+                throw CassetteError(
+                    path: path, line: 1, message: "the header is missing: the file ends inside its first gzip member")
             }
             throw CassetteError(path: path, line: 1, message: "the file is empty: a cassette starts with a header line")
         }
@@ -55,14 +57,19 @@ public enum CassetteReader {
             } catch {
                 let isLast = position == rest.count - 1
                 if isLast && !line.terminated {
-                    warnings.append(CassetteWarning(path: path, interaction: interactions.count + 1, message: "the last line ends without a newline: \(error)"))
+                    warnings.append(
+                        CassetteWarning(
+                            path: path, interaction: interactions.count + 1,
+                            message: "the last line ends without a newline: \(error)"))
                     break
                 }
                 throw CassetteError(path: path, line: line.number, message: "\(error)")
             }
         }
         if truncatedMember {
-            warnings.append(CassetteWarning(path: path, interaction: interactions.count + 1, message: "the file ends inside a gzip member"))
+            warnings.append(
+                CassetteWarning(
+                    path: path, interaction: interactions.count + 1, message: "the file ends inside a gzip member"))
         }
         return CassetteFile(path: path, header: header, interactions: interactions, warnings: warnings)
     }
@@ -71,7 +78,8 @@ public enum CassetteReader {
     /// line does not depend on the others, and parsing is most of the time a load takes.
     static func parseInteractions(_ text: [UInt8], _ lines: [Line]) -> [Result<Interaction, CassetteDecodingError>] {
         @Sendable func parse(_ line: Line) -> Result<Interaction, CassetteDecodingError> {
-            Result { () throws(CassetteDecodingError) -> Interaction in try Interaction(json: try parseJSON(text, line)) }
+            Result { () throws(CassetteDecodingError) -> Interaction in try Interaction(json: try parseJSON(text, line))
+            }
         }
         let parts = min(ProcessInfo.processInfo.activeProcessorCount * 4, lines.count / 64)
         guard parts > 1 else { return lines.map(parse) }

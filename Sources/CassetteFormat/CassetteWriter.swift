@@ -1,8 +1,9 @@
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Appends interactions to a cassette crash-safely: each interaction is one line, written with a
@@ -63,7 +64,9 @@ public final class CassetteWriter: @unchecked Sendable {
 
     /// Appends one interaction and calls `whenDurable` once it is on disk (on the flushing thread,
     /// or at once when the write itself failed).
-    public func append(_ interaction: Interaction, whenDurable: @escaping @Sendable (Result<Void, CassetteError>) -> Void) {
+    public func append(
+        _ interaction: Interaction, whenDurable: @escaping @Sendable (Result<Void, CassetteError>) -> Void
+    ) {
         do {
             commit.whenDurable(try writeRecord(CassetteWriter.encodeLine(interaction.jsonValue)), whenDurable)
         } catch {
@@ -126,12 +129,16 @@ public final class CassetteWriter: @unchecked Sendable {
         let before = lseek(descriptor, 0, SEEK_END)
         var written = 0
         while written < record.count {
-            let result = record.withUnsafeBytes { systemWrite(descriptor, $0.baseAddress! + written, $0.count - written) }
+            let result = record.withUnsafeBytes {
+                systemWrite(descriptor, $0.baseAddress! + written, $0.count - written)
+            }
             if result < 0 {
                 if errno == EINTR { continue }
                 let reason = String(cString: strerror(errno))
                 if before >= 0 { _ = ftruncate(descriptor, before) }
-                throw CassetteError(path: path, message: "write failed: \(reason); the cassette was left as it was before this interaction")
+                throw CassetteError(
+                    path: path,
+                    message: "write failed: \(reason); the cassette was left as it was before this interaction")
             }
             written += result
         }
@@ -155,8 +162,10 @@ public final class CassetteWriter: @unchecked Sendable {
     }
 
     /// Writes a whole cassette to `path` atomically (a temporary file in the same folder, flushed, then renamed).
-    public static func write(header: CassetteHeader, interactions: [Interaction], to path: String) throws(CassetteError) {
-        try AtomicFile.replace(path, with: encode(header: header, interactions: interactions, compressed: path.hasSuffix(".gz")))
+    public static func write(header: CassetteHeader, interactions: [Interaction], to path: String) throws(CassetteError)
+    {
+        try AtomicFile.replace(
+            path, with: encode(header: header, interactions: interactions, compressed: path.hasSuffix(".gz")))
     }
 
     /// For an existing cassette with a damaged tail, the length of the prefix that holds every

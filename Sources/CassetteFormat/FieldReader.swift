@@ -6,7 +6,8 @@ struct FieldReader {
 
     init(_ value: JSONValue, path: String) throws(CassetteDecodingError) {
         guard case .object(let pairs) = value else {
-            throw .fieldError(path: path.isEmpty ? "(line)" : path, message: "expected an object, found \(value.kindName)")
+            throw .fieldError(
+                path: path.isEmpty ? "(line)" : path, message: "expected an object, found \(value.kindName)")
         }
         self.pairs = pairs
         self.path = path

@@ -18,7 +18,9 @@ public struct FormatVersion: Sendable, Hashable, CustomStringConvertible {
     /// Parses `"1.0"`; `nil` when the text is not two dot-separated non-negative integers.
     public init?(_ text: String) {
         let parts = text.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count == 2, let major = Int(parts[0]), let minor = Int(parts[1]), major >= 0, minor >= 0 else { return nil }
+        guard parts.count == 2, let major = Int(parts[0]), let minor = Int(parts[1]), major >= 0, minor >= 0 else {
+            return nil
+        }
         self.init(major: major, minor: minor)
     }
 

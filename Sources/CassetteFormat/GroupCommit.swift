@@ -1,9 +1,10 @@
 import Dispatch
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Group commit for one file descriptor: writers take a ticket after their `write`, then wait
@@ -42,7 +43,11 @@ final class GroupCommit: @unchecked Sendable {
     /// Calls `completion` (on the flushing queue, or at once) when an `fsync` covering `ticket` has
     /// finished, or with the error of the one that failed.
     func whenDurable(_ ticket: Int, _ completion: @escaping Completion) {
-        enum Next { case alreadyDurable, failed(CassetteError), wait, startFlushing }
+        enum Next {
+            case alreadyDurable
+            case failed(CassetteError)
+            case wait, startFlushing
+        }
         let next: Next = lock.withLock {
             if let failure, ticket <= failure.through { return .failed(failure.error) }
             if synced >= ticket { return .alreadyDurable }
@@ -74,7 +79,8 @@ final class GroupCommit: @unchecked Sendable {
                 return issued
             }
             guard let target else { return }
-            let result: Result<Void, CassetteError> = fsync(descriptor) == 0
+            let result: Result<Void, CassetteError> =
+                fsync(descriptor) == 0
                 ? .success(())
                 : .failure(CassetteError(path: path, message: "fsync failed: \(String(cString: strerror(errno)))"))
             let covered: [Waiter] = lock.withLock {

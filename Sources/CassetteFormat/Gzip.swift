@@ -63,13 +63,18 @@ public enum Gzip {
                         if stream.avail_in == 0 { return }
                         inflateReset(&stream)
                     case Z_OK:
-                        if stream.avail_in == 0 && stream.avail_out != 0 { result.truncated = true; return }
+                        if stream.avail_in == 0 && stream.avail_out != 0 {
+                            result.truncated = true
+                            return
+                        }
                     case Z_BUF_ERROR:
                         result.truncated = true
                         return
                     default:
                         let reason = stream.msg.map { String(cString: $0) } ?? "zlib error \(status)"
-                        failure = Failure(member: result.completeMembers + 1, linesBefore: result.bytes.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }, message: reason)
+                        failure = Failure(
+                            member: result.completeMembers + 1,
+                            linesBefore: result.bytes.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }, message: reason)
                         return
                     }
                 }

@@ -14,8 +14,14 @@ extension Interaction {
         let fields = try FieldReader(json, path: "")
         request = try RecordedRequest(json: try fields.required("request"), path: "request")
         response = try RecordedResponse(json: try fields.required("response"), path: "response")
-        timing = try fields.optional("timing").map { (value) throws(CassetteDecodingError) in try Timing(json: value, path: "timing") } ?? Timing()
-        outcome = try fields.optional("outcome").map { (value) throws(CassetteDecodingError) in try Outcome(json: value, path: "outcome") } ?? .complete
+        timing =
+            try fields.optional("timing").map { (value) throws(CassetteDecodingError) in
+                try Timing(json: value, path: "timing")
+            } ?? Timing()
+        outcome =
+            try fields.optional("outcome").map { (value) throws(CassetteDecodingError) in
+                try Outcome(json: value, path: "outcome")
+            } ?? .complete
     }
 }
 
@@ -32,11 +38,15 @@ extension RecordedRequest {
         let fields = try FieldReader(json, path: path)
         method = try fields.string("method")
         self.path = try fields.string("path")
-        guard self.path.hasPrefix("/") else { throw .fieldError(path: fields.childPath("path"), message: "must start with \"/\"") }
+        guard self.path.hasPrefix("/") else {
+            throw .fieldError(path: fields.childPath("path"), message: "must start with \"/\"")
+        }
         query = try fields.optionalString("query")
         headers = try [HeaderField](json: fields.optional("headers"), path: fields.childPath("headers"))
         body = try Body(json: fields.optional("body"), path: fields.childPath("body"))
-        if body.isStream { throw .fieldError(path: fields.childPath("body"), message: "a request body must be json, text or base64") }
+        if body.isStream {
+            throw .fieldError(path: fields.childPath("body"), message: "a request body must be json, text or base64")
+        }
     }
 }
 
@@ -50,7 +60,9 @@ extension RecordedResponse {
     init(json: JSONValue, path: String) throws(CassetteDecodingError) {
         let fields = try FieldReader(json, path: path)
         status = try fields.int("status")
-        guard (100...599).contains(status) else { throw .fieldError(path: fields.childPath("status"), message: "must be an HTTP status from 100 to 599") }
+        guard (100...599).contains(status) else {
+            throw .fieldError(path: fields.childPath("status"), message: "must be an HTTP status from 100 to 599")
+        }
         headers = try [HeaderField](json: fields.optional("headers"), path: fields.childPath("headers"))
         body = try Body(json: fields.optional("body"), path: fields.childPath("body"))
     }
@@ -60,11 +72,18 @@ extension [HeaderField] {
     var jsonValue: JSONValue { .array(map { .array([.string($0.name), .string($0.value)]) }) }
 
     init(json: JSONValue?, path: String) throws(CassetteDecodingError) {
-        guard let json else { self = []; return }
-        guard case .array(let entries) = json else { throw .fieldError(path: path, message: "expected an array of [name, value] pairs, found \(json.kindName)") }
+        guard let json else {
+            self = []
+            return
+        }
+        guard case .array(let entries) = json else {
+            throw .fieldError(path: path, message: "expected an array of [name, value] pairs, found \(json.kindName)")
+        }
         var fields: [HeaderField] = []
         for (i, entry) in entries.enumerated() {
-            guard case .array(let pair) = entry, pair.count == 2, let name = pair[0].stringValue, let value = pair[1].stringValue, !name.isEmpty else {
+            guard case .array(let pair) = entry, pair.count == 2, let name = pair[0].stringValue,
+                let value = pair[1].stringValue, !name.isEmpty
+            else {
                 throw .fieldError(path: "\(path)[\(i)]", message: "expected a [name, value] pair of strings")
             }
             fields.append(HeaderField(name, value))
@@ -81,18 +100,42 @@ extension Body {
         case .text(let text): return .object([("text", .string(text))])
         case .bytes(let bytes): return .object([("base64", .string(Base64.encode(bytes)))])
         case .sse(let frames):
-            return .object([("sse", .array(frames.map { .object([("offset_ms", Milliseconds.json($0.offsetMs)), ("text", .string($0.text))]) }))])
+            return .object([
+                (
+                    "sse",
+                    .array(
+                        frames.map {
+                            .object([("offset_ms", Milliseconds.json($0.offsetMs)), ("text", .string($0.text))])
+                        })
+                )
+            ])
         case .chunks(let chunks):
-            return .object([("chunks", .array(chunks.map { .object([("offset_ms", Milliseconds.json($0.offsetMs)), ("base64", .string(Base64.encode($0.bytes)))]) }))])
+            return .object([
+                (
+                    "chunks",
+                    .array(
+                        chunks.map {
+                            .object([
+                                ("offset_ms", Milliseconds.json($0.offsetMs)),
+                                ("base64", .string(Base64.encode($0.bytes))),
+                            ])
+                        })
+                )
+            ])
         }
     }
 
     static let kinds = ["json", "text", "base64", "sse", "chunks"]
 
     init(json: JSONValue?, path: String) throws(CassetteDecodingError) {
-        guard let json, !json.isNull else { self = .empty; return }
+        guard let json, !json.isNull else {
+            self = .empty
+            return
+        }
         guard case .object(let pairs) = json, pairs.count == 1 else {
-            throw .fieldError(path: path, message: "expected an object with exactly one of the keys \(Body.kinds.joined(separator: ", "))")
+            throw .fieldError(
+                path: path,
+                message: "expected an object with exactly one of the keys \(Body.kinds.joined(separator: ", "))")
         }
         let (kind, value) = pairs[0]
         let valuePath = "\(path).\(kind)"
@@ -100,13 +143,19 @@ extension Body {
         case "json":
             self = .json(value)
         case "text":
-            guard let text = value.stringValue else { throw .fieldError(path: valuePath, message: "expected a string, found \(value.kindName)") }
+            guard let text = value.stringValue else {
+                throw .fieldError(path: valuePath, message: "expected a string, found \(value.kindName)")
+            }
             self = .text(text)
         case "base64":
-            guard let text = value.stringValue, let bytes = Base64.decode(text) else { throw .fieldError(path: valuePath, message: "expected a base64 string") }
+            guard let text = value.stringValue, let bytes = Base64.decode(text) else {
+                throw .fieldError(path: valuePath, message: "expected a base64 string")
+            }
             self = .bytes(bytes)
         case "sse":
-            guard case .array(let entries) = value else { throw .fieldError(path: valuePath, message: "expected an array of frames, found \(value.kindName)") }
+            guard case .array(let entries) = value else {
+                throw .fieldError(path: valuePath, message: "expected an array of frames, found \(value.kindName)")
+            }
             var frames: [TimedFrame] = []
             frames.reserveCapacity(entries.count)
             for (i, entry) in entries.enumerated() {
@@ -115,17 +164,23 @@ extension Body {
             }
             self = .sse(frames)
         case "chunks":
-            guard case .array(let entries) = value else { throw .fieldError(path: valuePath, message: "expected an array of chunks, found \(value.kindName)") }
+            guard case .array(let entries) = value else {
+                throw .fieldError(path: valuePath, message: "expected an array of chunks, found \(value.kindName)")
+            }
             var chunks: [TimedChunk] = []
             for (i, entry) in entries.enumerated() {
                 let fields = try FieldReader(entry, path: "\(valuePath)[\(i)]")
                 let encoded = try fields.string("base64")
-                guard let bytes = Base64.decode(encoded) else { throw .fieldError(path: fields.childPath("base64"), message: "is not valid base64") }
+                guard let bytes = Base64.decode(encoded) else {
+                    throw .fieldError(path: fields.childPath("base64"), message: "is not valid base64")
+                }
                 chunks.append(TimedChunk(offsetMs: try fields.double("offset_ms"), bytes: bytes))
             }
             self = .chunks(chunks)
         default:
-            throw .fieldError(path: path, message: "has unknown kind \"\(kind)\"; expected one of \(Body.kinds.joined(separator: ", "))")
+            throw .fieldError(
+                path: path,
+                message: "has unknown kind \"\(kind)\"; expected one of \(Body.kinds.joined(separator: ", "))")
         }
     }
 }
@@ -157,7 +212,9 @@ extension Outcome {
             if let atMs { pairs.append(("at_ms", Milliseconds.json(atMs))) }
             return .object(pairs)
         case .upstreamFailed(let stage, let message, let atMs):
-            var pairs: [(String, JSONValue)] = [("kind", .string("upstream_failed")), ("stage", .string(stage.rawValue)), ("message", .string(message))]
+            var pairs: [(String, JSONValue)] = [
+                ("kind", .string("upstream_failed")), ("stage", .string(stage.rawValue)), ("message", .string(message)),
+            ]
             if let atMs { pairs.append(("at_ms", Milliseconds.json(atMs))) }
             return .object(pairs)
         }
@@ -174,11 +231,19 @@ extension Outcome {
         case "upstream_failed":
             let stageText = try fields.string("stage")
             guard let stage = FailureStage(rawValue: stageText) else {
-                throw .fieldError(path: fields.childPath("stage"), message: "is \"\(stageText)\"; expected one of \(FailureStage.allCases.map(\.rawValue).joined(separator: ", "))")
+                throw .fieldError(
+                    path: fields.childPath("stage"),
+                    message:
+                        "is \"\(stageText)\"; expected one of \(FailureStage.allCases.map(\.rawValue).joined(separator: ", "))"
+                )
             }
-            self = .upstreamFailed(stage: stage, message: try fields.optionalString("message") ?? "", atMs: try fields.optionalDouble("at_ms"))
+            self = .upstreamFailed(
+                stage: stage, message: try fields.optionalString("message") ?? "",
+                atMs: try fields.optionalDouble("at_ms"))
         default:
-            throw .fieldError(path: fields.childPath("kind"), message: "is \"\(kind)\"; expected complete, client_cancelled or upstream_failed")
+            throw .fieldError(
+                path: fields.childPath("kind"),
+                message: "is \"\(kind)\"; expected complete, client_cancelled or upstream_failed")
         }
     }
 }

@@ -5,7 +5,9 @@ public struct Interaction: Sendable, Hashable {
     public var timing: Timing
     public var outcome: Outcome
 
-    public init(request: RecordedRequest, response: RecordedResponse, timing: Timing = Timing(), outcome: Outcome = .complete) {
+    public init(
+        request: RecordedRequest, response: RecordedResponse, timing: Timing = Timing(), outcome: Outcome = .complete
+    ) {
         self.request = request
         self.response = response
         self.timing = timing

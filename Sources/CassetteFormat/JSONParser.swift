@@ -8,12 +8,15 @@ public struct JSONParser {
     }
 
     /// Parses one JSON document; surrounding whitespace is allowed, anything else is not.
-    public static func parse<Bytes: Collection>(_ bytes: Bytes) throws(Failure) -> JSONValue where Bytes.Element == UInt8 {
-        let result = bytes.withContiguousStorageIfAvailable { buffer in
-            Result { () throws(Failure) -> JSONValue in try parse(buffer: UnsafeRawBufferPointer(buffer)) }
-        } ?? Array(bytes).withUnsafeBytes { buffer in
-            Result { () throws(Failure) -> JSONValue in try parse(buffer: buffer) }
-        }
+    public static func parse<Bytes: Collection>(_ bytes: Bytes) throws(Failure) -> JSONValue
+    where Bytes.Element == UInt8 {
+        let result =
+            bytes.withContiguousStorageIfAvailable { buffer in
+                Result { () throws(Failure) -> JSONValue in try parse(buffer: UnsafeRawBufferPointer(buffer)) }
+            }
+            ?? Array(bytes).withUnsafeBytes { buffer in
+                Result { () throws(Failure) -> JSONValue in try parse(buffer: buffer) }
+            }
         return try result.get()
     }
 
@@ -60,9 +63,15 @@ private struct Cursor {
         case UInt8(ascii: "{"): return try object(depth: depth)
         case UInt8(ascii: "["): return try array(depth: depth)
         case UInt8(ascii: "\""): return .string(try string())
-        case UInt8(ascii: "t"): try literal("true"); return .bool(true)
-        case UInt8(ascii: "f"): try literal("false"); return .bool(false)
-        case UInt8(ascii: "n"): try literal("null"); return .null
+        case UInt8(ascii: "t"):
+            try literal("true")
+            return .bool(true)
+        case UInt8(ascii: "f"):
+            try literal("false")
+            return .bool(false)
+        case UInt8(ascii: "n"):
+            try literal("null")
+            return .null
         case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return .number(try number())
         default: throw failure("unexpected character '\(Character(Unicode.Scalar(byte)))'")
         }
@@ -81,7 +90,10 @@ private struct Cursor {
         index += 1
         var pairs: [(String, JSONValue)] = []
         skipWhitespace()
-        if current == UInt8(ascii: "}") { index += 1; return .object(pairs) }
+        if current == UInt8(ascii: "}") {
+            index += 1
+            return .object(pairs)
+        }
         while true {
             skipWhitespace()
             guard current == UInt8(ascii: "\"") else { throw failure("expected a string key") }
@@ -94,7 +106,9 @@ private struct Cursor {
             skipWhitespace()
             switch current {
             case UInt8(ascii: ","): index += 1
-            case UInt8(ascii: "}"): index += 1; return .object(pairs)
+            case UInt8(ascii: "}"):
+                index += 1
+                return .object(pairs)
             default: throw failure("expected ',' or '}' in an object")
             }
         }
@@ -104,14 +118,19 @@ private struct Cursor {
         index += 1
         var elements: [JSONValue] = []
         skipWhitespace()
-        if current == UInt8(ascii: "]") { index += 1; return .array(elements) }
+        if current == UInt8(ascii: "]") {
+            index += 1
+            return .array(elements)
+        }
         while true {
             skipWhitespace()
             elements.append(try value(depth: depth + 1))
             skipWhitespace()
             switch current {
             case UInt8(ascii: ","): index += 1
-            case UInt8(ascii: "]"): index += 1; return .array(elements)
+            case UInt8(ascii: "]"):
+                index += 1
+                return .array(elements)
             default: throw failure("expected ',' or ']' in an array")
             }
         }
@@ -167,14 +186,26 @@ private struct Cursor {
         var failed: JSONParser.Failure?
         let decoded = [UInt8](unsafeUninitializedCapacity: end - start) { buffer, count in
             var out = 0
-            func put(_ byte: UInt8) { buffer[out] = byte; out += 1 }
+            func put(_ byte: UInt8) {
+                buffer[out] = byte
+                out += 1
+            }
             for position in start..<index { put(bytes[position]) }
             while index < end {
                 let byte = bytes[index]
-                if byte < 0x20 { failed = failure("unescaped control character in a string"); break }
+                if byte < 0x20 {
+                    failed = failure("unescaped control character in a string")
+                    break
+                }
                 index += 1
-                guard byte == UInt8(ascii: "\\") else { put(byte); continue }
-                guard let escape = current else { failed = failure("unterminated escape"); break }
+                guard byte == UInt8(ascii: "\\") else {
+                    put(byte)
+                    continue
+                }
+                guard let escape = current else {
+                    failed = failure("unterminated escape")
+                    break
+                }
                 index += 1
                 switch escape {
                 case UInt8(ascii: "\""): put(0x22)
@@ -235,7 +266,8 @@ private struct Cursor {
     mutating func unicodeEscape() throws(JSONParser.Failure) -> Unicode.Scalar {
         let high = try hex4()
         if (0xD800...0xDBFF).contains(high) {
-            guard index + 2 <= bytes.count, bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u") else {
+            guard index + 2 <= bytes.count, bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u")
+            else {
                 return Unicode.Scalar(0xFFFD)!
             }
             index += 2

@@ -8,7 +8,10 @@ enum Milliseconds {
         var fraction = abs(micros) % 1000
         guard fraction != 0 else { return .number("\(sign)\(whole)") }
         var digits = 3
-        while fraction % 10 == 0 { fraction /= 10; digits -= 1 }
+        while fraction % 10 == 0 {
+            fraction /= 10
+            digits -= 1
+        }
         let padded = String(repeating: "0", count: digits - String(fraction).count) + String(fraction)
         return .number("\(sign)\(whole).\(padded)")
     }

@@ -11,8 +11,10 @@ public struct Redactor: Sendable {
 
     public static let defaultHeaders = ["authorization", "x-api-key", "cookie", "set-cookie", "proxy-authorization"]
     /// Key-shaped strings; each must start a word, so `task-scheduler-configuration` is left alone.
-    public static let defaultPatterns = [#"(?<![A-Za-z0-9_-])sk-or-v1-[A-Za-z0-9]{8,}"#, #"(?<![A-Za-z0-9_-])sk-ant-[A-Za-z0-9_-]{8,}"#,
-                                         #"(?<![A-Za-z0-9_-])sk-[A-Za-z0-9_-]{16,}"#]
+    public static let defaultPatterns = [
+        #"(?<![A-Za-z0-9_-])sk-or-v1-[A-Za-z0-9]{8,}"#, #"(?<![A-Za-z0-9_-])sk-ant-[A-Za-z0-9_-]{8,}"#,
+        #"(?<![A-Za-z0-9_-])sk-[A-Za-z0-9_-]{16,}"#,
+    ]
 
     let headers: Set<String>
     /// `headers` as bytes, for the byte-level pre-check.
@@ -66,9 +68,11 @@ public struct Redactor: Sendable {
         case .string(let text): return .string(redact(text))
         case .array(let elements): return .array(elements.map(redact))
         case .object(let pairs):
-            return .object(pairs.map { key, element in
-                headers.contains(key.lowercased()) && element.stringValue != nil ? (key, .string(Redactor.marker)) : (key, redact(element))
-            })
+            return .object(
+                pairs.map { key, element in
+                    headers.contains(key.lowercased()) && element.stringValue != nil
+                        ? (key, .string(Redactor.marker)) : (key, redact(element))
+                })
         default: return value
         }
     }
@@ -98,9 +102,11 @@ public struct Redactor: Sendable {
     func containsQuotedHeaderName(_ bytes: [UInt8]) -> Bool {
         var quote = bytes.firstIndex(of: 0x22)
         while let start = quote {
-            for name in headerBytes where start + name.count + 1 < bytes.count && bytes[start + name.count + 1] == 0x22 {
+            for name in headerBytes where start + name.count + 1 < bytes.count && bytes[start + name.count + 1] == 0x22
+            {
                 var matches = true
-                for (offset, byte) in name.enumerated() where Redactor.asciiLowercased(bytes[start + 1 + offset]) != byte {
+                for (offset, byte) in name.enumerated()
+                where Redactor.asciiLowercased(bytes[start + 1 + offset]) != byte {
                     matches = false
                     break
                 }
@@ -163,10 +169,13 @@ public struct Redactor: Sendable {
 
     /// `text` with every key-shaped match replaced.
     public func redact(_ text: String) -> String {
-        guard patterns.count > Redactor.defaultPatterns.count || Redactor.containsKeyPrefix(text.utf8) else { return text }
+        guard patterns.count > Redactor.defaultPatterns.count || Redactor.containsKeyPrefix(text.utf8) else {
+            return text
+        }
         var result = text
         for pattern in patterns {
-            result = pattern.stringByReplacingMatches(in: result, range: NSRange(result.startIndex..., in: result), withTemplate: Redactor.marker)
+            result = pattern.stringByReplacingMatches(
+                in: result, range: NSRange(result.startIndex..., in: result), withTemplate: Redactor.marker)
         }
         return result
     }

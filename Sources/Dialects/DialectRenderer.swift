@@ -32,7 +32,16 @@ extension DialectRenderer {
 public enum OpenRouterErrorBody {
     public static func body(_ error: HTTPErrorSpec) -> JSONValue {
         var metadata = error.metadata
-        if !metadata.contains(where: { $0.0 == "error_type" }) { metadata.insert(("error_type", .string(error.errorType)), at: 0) }
-        return .object([("error", .object([("message", .string(error.message)), ("code", .int(error.status)), ("metadata", .object(metadata))]))])
+        if !metadata.contains(where: { $0.0 == "error_type" }) {
+            metadata.insert(("error_type", .string(error.errorType)), at: 0)
+        }
+        return .object([
+            (
+                "error",
+                .object([
+                    ("message", .string(error.message)), ("code", .int(error.status)), ("metadata", .object(metadata)),
+                ])
+            )
+        ])
     }
 }

@@ -12,48 +12,82 @@ struct LegacyCompletionsRenderer: DialectRenderer {
         for timed in script.events {
             tokens += 1
             guard case .text(let text) = timed.event else { continue }
-            body.append(RenderedFrame(SSE.data(chunk(script, text: text, finish: nil)), offsetMs: timed.offsetMs, tokensSent: tokens))
+            body.append(
+                RenderedFrame(
+                    SSE.data(chunk(script, text: text, finish: nil)), offsetMs: timed.offsetMs, tokensSent: tokens))
         }
         let end = script.lastTokenMs
-        let usage = JSONValue.object(envelope(script, object: "chat.completion.chunk") + [("choices", .array([])), ("usage", usageValue(script.usage))])
-        return RenderedStream(body: body, closing: [
-            RenderedFrame(SSE.data(chunk(script, text: "", finish: (script.finishReason, script.nativeFinishReason))), offsetMs: end, tokensSent: tokens),
-            RenderedFrame(SSE.data(usage), offsetMs: end, tokensSent: tokens),
-        ])
+        let usage = JSONValue.object(
+            envelope(script, object: "chat.completion.chunk") + [
+                ("choices", .array([])), ("usage", usageValue(script.usage)),
+            ])
+        return RenderedStream(
+            body: body,
+            closing: [
+                RenderedFrame(
+                    SSE.data(chunk(script, text: "", finish: (script.finishReason, script.nativeFinishReason))),
+                    offsetMs: end, tokensSent: tokens),
+                RenderedFrame(SSE.data(usage), offsetMs: end, tokensSent: tokens),
+            ])
     }
 
     func midstreamErrorFrame(_ script: ResponseScript, _ error: MidstreamError, framesBefore: Int) -> String {
-        SSE.data(.object(envelope(script, object: "chat.completion.chunk") + [
-            ("error", errorObject(error)),
-            ("choices", .array([.object([("index", .int(0)), ("text", .string("")), ("finish_reason", .string("error"))])])),
-        ]))
+        SSE.data(
+            .object(
+                envelope(script, object: "chat.completion.chunk") + [
+                    ("error", errorObject(error)),
+                    (
+                        "choices",
+                        .array([
+                            .object([("index", .int(0)), ("text", .string("")), ("finish_reason", .string("error"))])
+                        ])
+                    ),
+                ]))
     }
 
     func aggregate(_ script: ResponseScript) throws(RenderError) -> JSONValue {
         try requireNoToolCalls(script)
         let choice = JSONValue.object([
             ("text", .string(script.text)), ("index", .int(0)), ("logprobs", .null),
-            ("finish_reason", .string(script.finishReason)), ("native_finish_reason", .string(script.nativeFinishReason)),
+            ("finish_reason", .string(script.finishReason)),
+            ("native_finish_reason", .string(script.nativeFinishReason)),
         ])
-        return .object(envelope(script, object: "text_completion") + [("choices", .array([choice])), ("usage", usageValue(script.usage))])
+        return .object(
+            envelope(script, object: "text_completion") + [
+                ("choices", .array([choice])), ("usage", usageValue(script.usage)),
+            ])
     }
 
     private func requireNoToolCalls(_ script: ResponseScript) throws(RenderError) {
         if !script.toolCalls.isEmpty {
-            throw RenderError("it has tool calls, which the legacy /completions API cannot express; use /chat/completions, /responses or /messages")
+            throw RenderError(
+                "it has tool calls, which the legacy /completions API cannot express; use /chat/completions, /responses or /messages"
+            )
         }
     }
 
     private func envelope(_ script: ResponseScript, object: String) -> [(String, JSONValue)] {
-        [("id", .string(script.generationID)), ("provider", .string(script.provider)), ("model", .string(script.model)),
-         ("object", .string(object)), ("created", .int(script.created))]
+        [
+            ("id", .string(script.generationID)), ("provider", .string(script.provider)),
+            ("model", .string(script.model)),
+            ("object", .string(object)), ("created", .int(script.created)),
+        ]
     }
 
     private func chunk(_ script: ResponseScript, text: String, finish: (String, String)?) -> JSONValue {
-        .object(envelope(script, object: "chat.completion.chunk") + [("choices", .array([.object([
-            ("index", .int(0)), ("text", .string(text)),
-            ("finish_reason", finish.map { .string($0.0) } ?? .null), ("native_finish_reason", finish.map { .string($0.1) } ?? .null),
-            ("logprobs", .null),
-        ])]))])
+        .object(
+            envelope(script, object: "chat.completion.chunk") + [
+                (
+                    "choices",
+                    .array([
+                        .object([
+                            ("index", .int(0)), ("text", .string(text)),
+                            ("finish_reason", finish.map { .string($0.0) } ?? .null),
+                            ("native_finish_reason", finish.map { .string($0.1) } ?? .null),
+                            ("logprobs", .null),
+                        ])
+                    ])
+                )
+            ])
     }
 }

@@ -9,14 +9,22 @@ import Playback
 /// SDK (2.12) parses every named event as JSON and fails on it.
 struct MessagesRenderer: DialectRenderer {
     func stream(_ script: ResponseScript) -> RenderedStream {
-        let start = JSONValue.object([("type", .string("message_start")), ("message", message(script, content: [], stopReason: nil, usage: startUsage(script)))])
+        let start = JSONValue.object([
+            ("type", .string("message_start")),
+            ("message", message(script, content: [], stopReason: nil, usage: startUsage(script))),
+        ])
         var body: [RenderedFrame] = []
         var block = -1
         var openKind: String?
         var tokens = 0
         let close = { (offset: Double) in
             if openKind != nil {
-                body.append(RenderedFrame(SSE.event("content_block_stop", .object([("type", .string("content_block_stop")), ("index", .int(block))])), offsetMs: offset, tokensSent: tokens))
+                body.append(
+                    RenderedFrame(
+                        SSE.event(
+                            "content_block_stop",
+                            .object([("type", .string("content_block_stop")), ("index", .int(block))])),
+                        offsetMs: offset, tokensSent: tokens))
                 openKind = nil
             }
         }
@@ -27,21 +35,38 @@ struct MessagesRenderer: DialectRenderer {
                 close(offset)
                 block += 1
                 openKind = kind
-                body.append(RenderedFrame(SSE.event("content_block_start", .object([
-                    ("type", .string("content_block_start")), ("index", .int(block)), ("content_block", contentBlock),
-                ])), offsetMs: offset, tokensSent: tokens - 1))
+                body.append(
+                    RenderedFrame(
+                        SSE.event(
+                            "content_block_start",
+                            .object([
+                                ("type", .string("content_block_start")), ("index", .int(block)),
+                                ("content_block", contentBlock),
+                            ])), offsetMs: offset, tokensSent: tokens - 1))
             }
             func delta(_ value: JSONValue) {
-                body.append(RenderedFrame(SSE.event("content_block_delta", .object([
-                    ("type", .string("content_block_delta")), ("index", .int(block)), ("delta", value),
-                ])), offsetMs: offset, tokensSent: tokens))
+                body.append(
+                    RenderedFrame(
+                        SSE.event(
+                            "content_block_delta",
+                            .object([
+                                ("type", .string("content_block_delta")), ("index", .int(block)), ("delta", value),
+                            ])), offsetMs: offset, tokensSent: tokens))
             }
             switch timed.event {
             case .reasoningText(let text), .reasoningSummary(let text):
-                if openKind != "thinking" { open("thinking", .object([("type", .string("thinking")), ("thinking", .string("")), ("signature", .string(""))])) }
+                if openKind != "thinking" {
+                    open(
+                        "thinking",
+                        .object([("type", .string("thinking")), ("thinking", .string("")), ("signature", .string(""))]))
+                }
                 delta(.object([("type", .string("thinking_delta")), ("thinking", .string(text))]))
             case .reasoningSignature(let signature):
-                if openKind != "thinking" { open("thinking", .object([("type", .string("thinking")), ("thinking", .string("")), ("signature", .string(""))])) }
+                if openKind != "thinking" {
+                    open(
+                        "thinking",
+                        .object([("type", .string("thinking")), ("thinking", .string("")), ("signature", .string(""))]))
+                }
                 delta(.object([("type", .string("signature_delta")), ("signature", .string(signature))]))
             case .reasoningEncrypted(let data):
                 open("redacted_thinking", .object([("type", .string("redacted_thinking")), ("data", .string(data))]))
@@ -49,8 +74,13 @@ struct MessagesRenderer: DialectRenderer {
             case .text(let text):
                 if openKind != "text" { open("text", .object([("type", .string("text")), ("text", .string(""))])) }
                 delta(.object([("type", .string("text_delta")), ("text", .string(text))]))
-            case let .toolCallStart(_, id, name):
-                open("tool_use", .object([("type", .string("tool_use")), ("id", .string(id)), ("name", .string(name)), ("input", .object([]))]))
+            case .toolCallStart(_, let id, let name):
+                open(
+                    "tool_use",
+                    .object([
+                        ("type", .string("tool_use")), ("id", .string(id)), ("name", .string(name)),
+                        ("input", .object([])),
+                    ]))
                 body[body.count - 1].tokensSent = tokens
             case .toolCallArguments(_, let fragment):
                 delta(.object([("type", .string("input_json_delta")), ("partial_json", .string(fragment))]))
@@ -63,40 +93,79 @@ struct MessagesRenderer: DialectRenderer {
             opening: [RenderedFrame(SSE.event("message_start", start), offsetMs: script.firstTokenMs, tokensSent: 0)],
             body: body,
             closing: [
-                RenderedFrame(SSE.event("message_delta", .object([
-                    ("type", .string("message_delta")),
-                    ("delta", .object([("stop_reason", .string(stopReason(script.finishReason))), ("stop_sequence", .null)])),
-                    ("usage", finalUsage(script)),
-                ])), offsetMs: end, tokensSent: count),
-                RenderedFrame(SSE.event("message_stop", .object([("type", .string("message_stop"))])), offsetMs: end, tokensSent: count),
+                RenderedFrame(
+                    SSE.event(
+                        "message_delta",
+                        .object([
+                            ("type", .string("message_delta")),
+                            (
+                                "delta",
+                                .object([
+                                    ("stop_reason", .string(stopReason(script.finishReason))), ("stop_sequence", .null),
+                                ])
+                            ),
+                            ("usage", finalUsage(script)),
+                        ])), offsetMs: end, tokensSent: count),
+                RenderedFrame(
+                    SSE.event("message_stop", .object([("type", .string("message_stop"))])), offsetMs: end,
+                    tokensSent: count),
             ])
     }
 
     func midstreamErrorFrame(_ script: ResponseScript, _ error: MidstreamError, framesBefore: Int) -> String {
-        SSE.event("error", .object([("type", .string("error")), ("error", .object([
-            ("type", .string(MessagesRenderer.anthropicType(error.code))), ("message", .string(error.message)), ("error_type", .string(error.errorType)),
-        ]))]))
+        SSE.event(
+            "error",
+            .object([
+                ("type", .string("error")),
+                (
+                    "error",
+                    .object([
+                        ("type", .string(MessagesRenderer.anthropicType(error.code))),
+                        ("message", .string(error.message)), ("error_type", .string(error.errorType)),
+                    ])
+                ),
+            ]))
     }
 
     func aggregate(_ script: ResponseScript) -> JSONValue {
         var content: [JSONValue] = []
         if !script.reasoningText.isEmpty || !script.reasoningSummary.isEmpty {
-            content.append(.object([("type", .string("thinking")), ("thinking", .string(script.reasoningText + script.reasoningSummary)),
-                                    ("signature", .string(script.reasoningSignature ?? ""))]))
+            content.append(
+                .object([
+                    ("type", .string("thinking")),
+                    ("thinking", .string(script.reasoningText + script.reasoningSummary)),
+                    ("signature", .string(script.reasoningSignature ?? "")),
+                ]))
         }
-        if let data = script.reasoningEncrypted { content.append(.object([("type", .string("redacted_thinking")), ("data", .string(data))])) }
-        if !script.text.isEmpty { content.append(.object([("type", .string("text")), ("text", .string(script.text))])) }
+        if let data = script.reasoningEncrypted {
+            content.append(.object([("type", .string("redacted_thinking")), ("data", .string(data))]))
+        }
+        if !script.text.isEmpty {
+            content.append(.object([("type", .string("text")), ("text", .string(script.text))]))
+        }
         for call in script.toolCalls {
             let input = (try? JSONParser.parse(call.arguments)) ?? .object([])
-            content.append(.object([("type", .string("tool_use")), ("id", .string(call.id)), ("name", .string(call.name)), ("input", input)]))
+            content.append(
+                .object([
+                    ("type", .string("tool_use")), ("id", .string(call.id)), ("name", .string(call.name)),
+                    ("input", input),
+                ]))
         }
         return message(script, content: content, stopReason: stopReason(script.finishReason), usage: finalUsage(script))
     }
 
     func errorBody(_ error: HTTPErrorSpec) -> JSONValue {
-        .object([("type", .string("error")), ("error", .object([
-            ("type", .string(MessagesRenderer.anthropicType(error.status))), ("message", .string(error.message)), ("error_type", .string(error.errorType)),
-        ] + error.metadata.filter { $0.0 != "error_type" })), ("request_id", .null)])
+        .object([
+            ("type", .string("error")),
+            (
+                "error",
+                .object(
+                    [
+                        ("type", .string(MessagesRenderer.anthropicType(error.status))),
+                        ("message", .string(error.message)), ("error_type", .string(error.errorType)),
+                    ] + error.metadata.filter { $0.0 != "error_type" })
+            ), ("request_id", .null),
+        ])
     }
 
     // MARK: pieces
@@ -124,10 +193,14 @@ struct MessagesRenderer: DialectRenderer {
         }
     }
 
-    private func message(_ script: ResponseScript, content: [JSONValue], stopReason: String?, usage: JSONValue) -> JSONValue {
+    private func message(_ script: ResponseScript, content: [JSONValue], stopReason: String?, usage: JSONValue)
+        -> JSONValue
+    {
         .object([
-            ("id", .string(script.generationID)), ("type", .string("message")), ("role", .string("assistant")), ("model", .string(script.model)),
-            ("content", .array(content)), ("stop_reason", stopReason.map(JSONValue.string) ?? .null), ("stop_sequence", .null), ("usage", usage),
+            ("id", .string(script.generationID)), ("type", .string("message")), ("role", .string("assistant")),
+            ("model", .string(script.model)),
+            ("content", .array(content)), ("stop_reason", stopReason.map(JSONValue.string) ?? .null),
+            ("stop_sequence", .null), ("usage", usage),
         ])
     }
 
@@ -138,7 +211,8 @@ struct MessagesRenderer: DialectRenderer {
     private func finalUsage(_ script: ResponseScript) -> JSONValue {
         .object([
             ("input_tokens", .int(script.usage.promptTokens)), ("output_tokens", .int(script.usage.completionTokens)),
-            ("cache_creation_input_tokens", .int(0)), ("cache_read_input_tokens", .int(script.usage.cachedTokens)), ("cost", script.usage.cost),
+            ("cache_creation_input_tokens", .int(0)), ("cache_read_input_tokens", .int(script.usage.cachedTokens)),
+            ("cost", script.usage.cost),
         ])
     }
 }

@@ -7,8 +7,13 @@ import Playback
 struct ResponsesRenderer: DialectRenderer {
     func stream(_ script: ResponseScript) -> RenderedStream {
         var builder = EventBuilder(script: script)
-        builder.add("response.created", [("response", responseObject(script, status: "in_progress", output: [], usage: nil))], at: script.firstTokenMs, tokens: 0)
-        builder.add("response.in_progress", [("response", responseObject(script, status: "in_progress", output: [], usage: nil))], at: script.firstTokenMs, tokens: 0)
+        builder.add(
+            "response.created", [("response", responseObject(script, status: "in_progress", output: [], usage: nil))],
+            at: script.firstTokenMs, tokens: 0)
+        builder.add(
+            "response.in_progress",
+            [("response", responseObject(script, status: "in_progress", output: [], usage: nil))],
+            at: script.firstTokenMs, tokens: 0)
         let openingCount = builder.frames.count
         let items = ResponsesItems(script: script)
         var open: ResponsesItems.Item?
@@ -16,7 +21,9 @@ struct ResponsesRenderer: DialectRenderer {
         var tokens = 0
         var texts: [String: String] = [:]
         func finish(_ item: ResponsesItems.Item, at offset: Double) {
-            builder.closeEvents(for: item, outputIndex: outputIndex, text: texts[item.id] ?? "", items: items, at: offset, tokens: tokens)
+            builder.closeEvents(
+                for: item, outputIndex: outputIndex, text: texts[item.id] ?? "", items: items, at: offset,
+                tokens: tokens)
         }
         for timed in TokenOrder.groupingToolCalls(script.events) {
             tokens += 1
@@ -27,14 +34,23 @@ struct ResponsesRenderer: DialectRenderer {
                 open = item
                 builder.openEvents(for: item, outputIndex: outputIndex, at: timed.offsetMs, tokens: tokens - 1)
             }
-            let piece = builder.delta(for: timed.event, item: item, outputIndex: outputIndex, at: timed.offsetMs, tokens: tokens)
+            let piece = builder.delta(
+                for: timed.event, item: item, outputIndex: outputIndex, at: timed.offsetMs, tokens: tokens)
             texts[item.id, default: ""] += piece
         }
         if let open { finish(open, at: script.lastTokenMs) }
         let body = Array(builder.frames[openingCount...])
-        builder.add("response.completed", [("response", responseObject(script, status: "completed", output: items.completedOutput, usage: usage(script)))],
-                    at: script.lastTokenMs, tokens: tokens)
-        return RenderedStream(opening: Array(builder.frames[..<openingCount]), body: body, closing: [builder.frames.last!])
+        builder.add(
+            "response.completed",
+            [
+                (
+                    "response",
+                    responseObject(script, status: "completed", output: items.completedOutput, usage: usage(script))
+                )
+            ],
+            at: script.lastTokenMs, tokens: tokens)
+        return RenderedStream(
+            opening: Array(builder.frames[..<openingCount]), body: body, closing: [builder.frames.last!])
     }
 
     func midstreamErrorFrame(_ script: ResponseScript, _ error: MidstreamError, framesBefore: Int) -> String {
@@ -44,30 +60,41 @@ struct ResponsesRenderer: DialectRenderer {
             pairs.append(("error_type", .string(error.errorType)))
             response = .object(pairs)
         }
-        return SSE.data(.object([("type", .string("response.failed")), ("response", response), ("sequence_number", .int(framesBefore))]))
+        return SSE.data(
+            .object([
+                ("type", .string("response.failed")), ("response", response), ("sequence_number", .int(framesBefore)),
+            ]))
     }
 
     func aggregate(_ script: ResponseScript) -> JSONValue {
-        responseObject(script, status: "completed", output: ResponsesItems(script: script).completedOutput, usage: usage(script))
+        responseObject(
+            script, status: "completed", output: ResponsesItems(script: script).completedOutput, usage: usage(script))
     }
 
     private func usage(_ script: ResponseScript) -> JSONValue {
         .object([
-            ("input_tokens", .int(script.usage.promptTokens)), ("input_tokens_details", .object([("cached_tokens", .int(script.usage.cachedTokens))])),
-            ("output_tokens", .int(script.usage.completionTokens)), ("output_tokens_details", .object([("reasoning_tokens", .int(script.usage.reasoningTokens))])),
+            ("input_tokens", .int(script.usage.promptTokens)),
+            ("input_tokens_details", .object([("cached_tokens", .int(script.usage.cachedTokens))])),
+            ("output_tokens", .int(script.usage.completionTokens)),
+            ("output_tokens_details", .object([("reasoning_tokens", .int(script.usage.reasoningTokens))])),
             ("total_tokens", .int(script.usage.totalTokens)), ("cost", script.usage.cost), ("is_byok", .bool(false)),
         ])
     }
 
-    private func responseObject(_ script: ResponseScript, status: String, output: [JSONValue], usage: JSONValue?) -> JSONValue {
+    private func responseObject(_ script: ResponseScript, status: String, output: [JSONValue], usage: JSONValue?)
+        -> JSONValue
+    {
         var pairs: [(String, JSONValue)] = [
             ("object", .string("response")), ("id", .string(script.generationID)), ("created_at", .int(script.created)),
             ("status", .string(status)), ("error", .null), ("output_text", .string("")), ("output", .array(output)),
-            ("model", .string(script.model)), ("incomplete_details", .null), ("max_tool_calls", .null), ("tools", .array([])),
+            ("model", .string(script.model)), ("incomplete_details", .null), ("max_tool_calls", .null),
+            ("tools", .array([])),
             ("tool_choice", .string("auto")), ("parallel_tool_calls", .bool(true)), ("max_output_tokens", .null),
             ("temperature", .null), ("top_p", .null), ("metadata", .object([])), ("background", .bool(false)),
-            ("previous_response_id", .null), ("service_tier", .string("auto")), ("truncation", .null), ("store", .bool(false)),
-            ("instructions", .null), ("reasoning", .null), ("safety_identifier", .null), ("prompt_cache_key", .null), ("user", .null),
+            ("previous_response_id", .null), ("service_tier", .string("auto")), ("truncation", .null),
+            ("store", .bool(false)),
+            ("instructions", .null), ("reasoning", .null), ("safety_identifier", .null), ("prompt_cache_key", .null),
+            ("user", .null),
         ]
         if let usage { pairs.append(("usage", usage)) }
         return .object(pairs)
@@ -85,58 +112,123 @@ private struct EventBuilder {
     }
 
     mutating func openEvents(for item: ResponsesItems.Item, outputIndex: Int, at offset: Double, tokens: Int) {
-        add("response.output_item.added", [("output_index", .int(outputIndex)), ("item", item.inProgress)], at: offset, tokens: tokens)
+        add(
+            "response.output_item.added", [("output_index", .int(outputIndex)), ("item", item.inProgress)], at: offset,
+            tokens: tokens)
         let ids: [(String, JSONValue)] = [("item_id", .string(item.id)), ("output_index", .int(outputIndex))]
         switch item.kind {
         case .message:
-            add("response.content_part.added", ids + [("content_index", .int(0)), ("part", .object([("type", .string("output_text")), ("annotations", .array([])), ("text", .string(""))]))], at: offset, tokens: tokens)
+            add(
+                "response.content_part.added",
+                ids + [
+                    ("content_index", .int(0)),
+                    (
+                        "part",
+                        .object([("type", .string("output_text")), ("annotations", .array([])), ("text", .string(""))])
+                    ),
+                ], at: offset, tokens: tokens)
         case .reasoning where !script.reasoningSummary.isEmpty:
-            add("response.reasoning_summary_part.added", ids + [("summary_index", .int(0)), ("part", .object([("type", .string("summary_text")), ("text", .string(""))]))], at: offset, tokens: tokens)
+            add(
+                "response.reasoning_summary_part.added",
+                ids + [
+                    ("summary_index", .int(0)),
+                    ("part", .object([("type", .string("summary_text")), ("text", .string(""))])),
+                ], at: offset, tokens: tokens)
         default:
             break
         }
     }
 
     /// Adds the delta event for one token and returns the text it carries.
-    mutating func delta(for event: ContentEvent, item: ResponsesItems.Item, outputIndex: Int, at offset: Double, tokens: Int) -> String {
+    mutating func delta(
+        for event: ContentEvent, item: ResponsesItems.Item, outputIndex: Int, at offset: Double, tokens: Int
+    ) -> String {
         let ids: [(String, JSONValue)] = [("item_id", .string(item.id)), ("output_index", .int(outputIndex))]
         switch event {
         case .text(let text):
-            add("response.output_text.delta", [("logprobs", .array([])), ("output_index", .int(outputIndex)), ("item_id", .string(item.id)), ("content_index", .int(0)), ("delta", .string(text))], at: offset, tokens: tokens)
+            add(
+                "response.output_text.delta",
+                [
+                    ("logprobs", .array([])), ("output_index", .int(outputIndex)), ("item_id", .string(item.id)),
+                    ("content_index", .int(0)), ("delta", .string(text)),
+                ], at: offset, tokens: tokens)
             return text
         case .reasoningSummary(let text):
-            add("response.reasoning_summary_text.delta", ids + [("summary_index", .int(0)), ("delta", .string(text))], at: offset, tokens: tokens)
+            add(
+                "response.reasoning_summary_text.delta", ids + [("summary_index", .int(0)), ("delta", .string(text))],
+                at: offset, tokens: tokens)
             return text
         case .reasoningText(let text):
-            add("response.reasoning_text.delta", ids + [("content_index", .int(0)), ("delta", .string(text))], at: offset, tokens: tokens)
+            add(
+                "response.reasoning_text.delta", ids + [("content_index", .int(0)), ("delta", .string(text))],
+                at: offset, tokens: tokens)
             return text
         case .toolCallArguments(_, let fragment):
-            add("response.function_call_arguments.delta", ids + [("delta", .string(fragment))], at: offset, tokens: tokens)
+            add(
+                "response.function_call_arguments.delta", ids + [("delta", .string(fragment))], at: offset,
+                tokens: tokens)
             return fragment
         case .toolCallStart, .reasoningSignature, .reasoningEncrypted:
-            if var last = frames.popLast() { last.tokensSent = tokens; frames.append(last) }
+            if var last = frames.popLast() {
+                last.tokensSent = tokens
+                frames.append(last)
+            }
             return ""
         }
     }
 
-    mutating func closeEvents(for item: ResponsesItems.Item, outputIndex: Int, text: String, items: ResponsesItems, at offset: Double, tokens: Int) {
+    mutating func closeEvents(
+        for item: ResponsesItems.Item, outputIndex: Int, text: String, items: ResponsesItems, at offset: Double,
+        tokens: Int
+    ) {
         let ids: [(String, JSONValue)] = [("item_id", .string(item.id)), ("output_index", .int(outputIndex))]
         switch item.kind {
         case .message:
-            add("response.output_text.done", ids + [("content_index", .int(0)), ("text", .string(text)), ("logprobs", .array([]))], at: offset, tokens: tokens)
-            add("response.content_part.done", ids + [("content_index", .int(0)), ("part", .object([("type", .string("output_text")), ("annotations", .array([])), ("text", .string(text))]))], at: offset, tokens: tokens)
+            add(
+                "response.output_text.done",
+                ids + [("content_index", .int(0)), ("text", .string(text)), ("logprobs", .array([]))], at: offset,
+                tokens: tokens)
+            add(
+                "response.content_part.done",
+                ids + [
+                    ("content_index", .int(0)),
+                    (
+                        "part",
+                        .object([
+                            ("type", .string("output_text")), ("annotations", .array([])), ("text", .string(text)),
+                        ])
+                    ),
+                ], at: offset, tokens: tokens)
         case .reasoning:
             if !script.reasoningSummary.isEmpty {
-                add("response.reasoning_summary_text.done", ids + [("summary_index", .int(0)), ("text", .string(script.reasoningSummary))], at: offset, tokens: tokens)
-                add("response.reasoning_summary_part.done", ids + [("summary_index", .int(0)), ("part", .object([("type", .string("summary_text")), ("text", .string(script.reasoningSummary))]))], at: offset, tokens: tokens)
+                add(
+                    "response.reasoning_summary_text.done",
+                    ids + [("summary_index", .int(0)), ("text", .string(script.reasoningSummary))], at: offset,
+                    tokens: tokens)
+                add(
+                    "response.reasoning_summary_part.done",
+                    ids + [
+                        ("summary_index", .int(0)),
+                        (
+                            "part",
+                            .object([("type", .string("summary_text")), ("text", .string(script.reasoningSummary))])
+                        ),
+                    ], at: offset, tokens: tokens)
             }
             if !script.reasoningText.isEmpty {
-                add("response.reasoning_text.done", ids + [("content_index", .int(0)), ("text", .string(script.reasoningText))], at: offset, tokens: tokens)
+                add(
+                    "response.reasoning_text.done",
+                    ids + [("content_index", .int(0)), ("text", .string(script.reasoningText))], at: offset,
+                    tokens: tokens)
             }
         case .functionCall(_, let name):
-            add("response.function_call_arguments.done", ids + [("name", .string(name)), ("arguments", .string(text))], at: offset, tokens: tokens)
+            add(
+                "response.function_call_arguments.done", ids + [("name", .string(name)), ("arguments", .string(text))],
+                at: offset, tokens: tokens)
         }
-        add("response.output_item.done", [("output_index", .int(outputIndex)), ("item", items.completed(item))], at: offset, tokens: tokens)
+        add(
+            "response.output_item.done", [("output_index", .int(outputIndex)), ("item", items.completed(item))],
+            at: offset, tokens: tokens)
     }
 }
 
@@ -154,12 +246,19 @@ struct ResponsesItems {
 
         var inProgress: JSONValue {
             switch kind {
-            case .reasoning: return .object([("type", .string("reasoning")), ("id", .string(id)), ("summary", .array([]))])
+            case .reasoning:
+                return .object([("type", .string("reasoning")), ("id", .string(id)), ("summary", .array([]))])
             case .message:
-                return .object([("type", .string("message")), ("status", .string("in_progress")), ("content", .array([])), ("id", .string(id)), ("role", .string("assistant"))])
-            case let .functionCall(callID, name):
-                return .object([("type", .string("function_call")), ("id", .string(id)), ("call_id", .string(callID)), ("name", .string(name)),
-                                ("arguments", .string("")), ("status", .string("in_progress"))])
+                return .object([
+                    ("type", .string("message")), ("status", .string("in_progress")), ("content", .array([])),
+                    ("id", .string(id)), ("role", .string("assistant")),
+                ])
+            case .functionCall(let callID, let name):
+                return .object([
+                    ("type", .string("function_call")), ("id", .string(id)), ("call_id", .string(callID)),
+                    ("name", .string(name)),
+                    ("arguments", .string("")), ("status", .string("in_progress")),
+                ])
             }
         }
     }
@@ -175,35 +274,71 @@ struct ResponsesItems {
     func item(for event: ContentEvent) -> Item {
         switch event {
         case .text: return Item(id: "msg_tmp_\(suffix)", kind: .message)
-        case .reasoningText, .reasoningSummary, .reasoningSignature, .reasoningEncrypted: return Item(id: "rs_tmp_\(suffix)", kind: .reasoning)
+        case .reasoningText, .reasoningSummary, .reasoningSignature, .reasoningEncrypted:
+            return Item(id: "rs_tmp_\(suffix)", kind: .reasoning)
         case .toolCallStart(let index, _, _), .toolCallArguments(let index, _):
             let call = script.toolCalls.first { $0.index == index }
-            return Item(id: "fc_tmp_\(suffix)_\(index)", kind: .functionCall(callID: call?.id ?? "call_\(index)", name: call?.name ?? ""))
+            return Item(
+                id: "fc_tmp_\(suffix)_\(index)",
+                kind: .functionCall(callID: call?.id ?? "call_\(index)", name: call?.name ?? ""))
         }
     }
 
     func completed(_ item: Item) -> JSONValue {
         switch item.kind {
         case .reasoning:
-            var pairs: [(String, JSONValue)] = [("type", .string("reasoning")), ("id", .string(item.id)),
-                                               ("summary", .array(script.reasoningSummary.isEmpty ? [] : [.object([("type", .string("summary_text")), ("text", .string(script.reasoningSummary))])]))]
-            if !script.reasoningText.isEmpty { pairs.append(("content", .array([.object([("type", .string("reasoning_text")), ("text", .string(script.reasoningText))])]))) }
+            var pairs: [(String, JSONValue)] = [
+                ("type", .string("reasoning")), ("id", .string(item.id)),
+                (
+                    "summary",
+                    .array(
+                        script.reasoningSummary.isEmpty
+                            ? []
+                            : [
+                                .object([("type", .string("summary_text")), ("text", .string(script.reasoningSummary))])
+                            ])
+                ),
+            ]
+            if !script.reasoningText.isEmpty {
+                pairs.append(
+                    (
+                        "content",
+                        .array([
+                            .object([("type", .string("reasoning_text")), ("text", .string(script.reasoningText))])
+                        ])
+                    ))
+            }
             if let data = script.reasoningEncrypted { pairs.append(("encrypted_content", .string(data))) }
             return .object(pairs)
         case .message:
-            return .object([("type", .string("message")), ("status", .string("completed")),
-                            ("content", .array([.object([("type", .string("output_text")), ("text", .string(script.text)), ("annotations", .array([]))])])),
-                            ("id", .string(item.id)), ("role", .string("assistant"))])
-        case let .functionCall(callID, name):
+            return .object([
+                ("type", .string("message")), ("status", .string("completed")),
+                (
+                    "content",
+                    .array([
+                        .object([
+                            ("type", .string("output_text")), ("text", .string(script.text)),
+                            ("annotations", .array([])),
+                        ])
+                    ])
+                ),
+                ("id", .string(item.id)), ("role", .string("assistant")),
+            ])
+        case .functionCall(let callID, let name):
             let arguments = script.toolCalls.first { $0.id == callID }?.arguments ?? ""
-            return .object([("type", .string("function_call")), ("id", .string(item.id)), ("call_id", .string(callID)), ("name", .string(name)),
-                            ("arguments", .string(arguments)), ("status", .string("completed"))])
+            return .object([
+                ("type", .string("function_call")), ("id", .string(item.id)), ("call_id", .string(callID)),
+                ("name", .string(name)),
+                ("arguments", .string(arguments)), ("status", .string("completed")),
+            ])
         }
     }
 
     /// Every item, completed, in output order.
     var completedOutput: [JSONValue] {
         var seen = Set<String>()
-        return TokenOrder.groupingToolCalls(script.events).map { item(for: $0.event) }.filter { seen.insert($0.id).inserted }.map(completed)
+        return TokenOrder.groupingToolCalls(script.events).map { item(for: $0.event) }.filter {
+            seen.insert($0.id).inserted
+        }.map(completed)
     }
 }

@@ -7,7 +7,9 @@ import Playback
 /// CRLF line endings and `[DONE]`. Non-stream requests get the aggregate body.
 public enum ScriptPlanBuilder {
     /// The plan for a successful (200) script.
-    public static func plan(_ script: ResponseScript, dialect: Dialect, stream: Bool) throws(RenderError) -> PlaybackPlan {
+    public static func plan(_ script: ResponseScript, dialect: Dialect, stream: Bool) throws(RenderError)
+        -> PlaybackPlan
+    {
         stream ? try streamPlan(script, dialect) : try aggregatePlan(script, dialect)
     }
 
@@ -17,36 +19,49 @@ public enum ScriptPlanBuilder {
         let body = dialect?.renderer.errorBody(error) ?? OpenRouterErrorBody.body(error)
         var headers = [("content-type", "application/json")] + error.headers
         if error.status == 429 {
-            for (name, value) in [("X-RateLimit-Limit", "20"), ("X-RateLimit-Remaining", "0"), ("X-RateLimit-Reset", "1790035200000")]
+            for (name, value) in [
+                ("X-RateLimit-Limit", "20"), ("X-RateLimit-Remaining", "0"), ("X-RateLimit-Reset", "1790035200000"),
+            ]
             where !headers.contains(where: { $0.0.lowercased() == name.lowercased() }) {
                 headers.append((name, value))
             }
         }
-        return PlaybackPlan(status: error.status, headers: headers, framing: .contentLength, headOffsetMs: offsetMs,
-                            steps: [.bytes(ByteBuffer(bytes: JSONWriter.bytes(body)), offsetMs: offsetMs)])
+        return PlaybackPlan(
+            status: error.status, headers: headers, framing: .contentLength, headOffsetMs: offsetMs,
+            steps: [.bytes(ByteBuffer(bytes: JSONWriter.bytes(body)), offsetMs: offsetMs)])
     }
 
     static func streamPlan(_ script: ResponseScript, _ dialect: Dialect) throws(RenderError) -> PlaybackPlan {
         let rendered = try dialect.renderer.stream(script)
         var frames = rendered.opening + rendered.body
         var closing = rendered.closing
-        if script.sendsDone && dialect != .messages { closing.append(RenderedFrame(SSE.done, offsetMs: script.lastTokenMs, tokensSent: script.events.count)) }
+        if script.sendsDone && dialect != .messages {
+            closing.append(RenderedFrame(SSE.done, offsetMs: script.lastTokenMs, tokensSent: script.events.count))
+        }
         if let error = script.midstreamError {
             let cut = frames.firstIndex { $0.tokensSent > error.afterTokens } ?? frames.count
             let offset = cut < frames.count ? frames[cut].offsetMs : script.lastTokenMs
             frames.removeSubrange(cut...)
             let before = frames.count
-            frames.append(RenderedFrame(dialect.renderer.midstreamErrorFrame(script, error, framesBefore: before), offsetMs: offset, tokensSent: error.afterTokens))
+            frames.append(
+                RenderedFrame(
+                    dialect.renderer.midstreamErrorFrame(script, error, framesBefore: before), offsetMs: offset,
+                    tokensSent: error.afterTokens))
             closing = []
         }
         frames += closing
         let lineEndings = { (text: String) in script.crlf ? text.replacingOccurrences(of: "\n", with: "\r\n") : text }
-        var steps = script.keepAliveOffsetsMs.map { PlaybackStep.bytes(ByteBuffer(string: lineEndings(SSE.keepAlive)), offsetMs: $0) }
+        var steps = script.keepAliveOffsetsMs.map {
+            PlaybackStep.bytes(ByteBuffer(string: lineEndings(SSE.keepAlive)), offsetMs: $0)
+        }
         let keepAlives = steps.count
         steps += frames.map { .bytes(ByteBuffer(string: lineEndings($0.text)), offsetMs: $0.offsetMs) }
         if let fault = script.fault {
             let openingCount = rendered.opening.count
-            let position = keepAlives + (frames.indices.first { $0 >= openingCount && frames[$0].tokensSent > fault.afterTokens } ?? frames.count)
+            let position =
+                keepAlives
+                + (frames.indices.first { $0 >= openingCount && frames[$0].tokensSent > fault.afterTokens }
+                    ?? frames.count)
             apply(fault, at: position, to: &steps)
         }
         return PlaybackPlan(status: 200, headers: streamHeaders(script, dialect), framing: .chunked, steps: steps)
@@ -55,19 +70,25 @@ public enum ScriptPlanBuilder {
     static func aggregatePlan(_ script: ResponseScript, _ dialect: Dialect) throws(RenderError) -> PlaybackPlan {
         let body: JSONValue
         if let error = script.midstreamError {
-            body = dialect == .messages
-                ? dialect.renderer.errorBody(HTTPErrorSpec(status: error.code, message: error.message, errorType: error.errorType))
+            body =
+                dialect == .messages
+                ? dialect.renderer.errorBody(
+                    HTTPErrorSpec(status: error.code, message: error.message, errorType: error.errorType))
                 : .object([("error", errorObject(error))])
         } else {
             body = try dialect.renderer.aggregate(script)
         }
         let bytes = JSONWriter.bytes(body)
         let at = script.lastTokenMs
-        var plan = PlaybackPlan(status: 200, headers: [("content-type", "application/json"), ("x-generation-id", script.generationID)],
-                                framing: .contentLength, headOffsetMs: at, steps: [.bytes(ByteBuffer(bytes: bytes), offsetMs: at)])
+        var plan = PlaybackPlan(
+            status: 200, headers: [("content-type", "application/json"), ("x-generation-id", script.generationID)],
+            framing: .contentLength, headOffsetMs: at, steps: [.bytes(ByteBuffer(bytes: bytes), offsetMs: at)])
         if let fault = script.fault {
             let half = bytes.count / 2
-            plan.steps = [.bytes(ByteBuffer(bytes: bytes[..<half]), offsetMs: at), .bytes(ByteBuffer(bytes: bytes[half...]), offsetMs: at)]
+            plan.steps = [
+                .bytes(ByteBuffer(bytes: bytes[..<half]), offsetMs: at),
+                .bytes(ByteBuffer(bytes: bytes[half...]), offsetMs: at),
+            ]
             apply(fault, at: 1, to: &plan.steps)
             if fault.kind != .malformed { plan.declaredLength = bytes.count }
         }
@@ -97,7 +118,10 @@ public enum ScriptPlanBuilder {
     }
 
     static func streamHeaders(_ script: ResponseScript, _ dialect: Dialect) -> [(String, String)] {
-        [("content-type", "text/event-stream"), ("cache-control", "no-cache"), ("x-generation-id", script.generationID)]
+        [
+            ("content-type", "text/event-stream"), ("cache-control", "no-cache"),
+            ("x-generation-id", script.generationID),
+        ]
     }
 }
 

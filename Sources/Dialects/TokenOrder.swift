@@ -15,7 +15,9 @@ enum TokenOrder {
         var callOrder: [Int] = []
         for timed in events {
             switch timed.event {
-            case .toolCallStart(let index, _, _): callOrder.append(index); byCall[index, default: []].append(timed.event)
+            case .toolCallStart(let index, _, _):
+                callOrder.append(index)
+                byCall[index, default: []].append(timed.event)
             case .toolCallArguments(let index, _): byCall[index, default: []].append(timed.event)
             default: break
             }

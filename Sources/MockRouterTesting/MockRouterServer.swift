@@ -23,7 +23,8 @@ public final class MockRouterServer: Sendable {
         var logger = Logger(label: "mockrouter.testing")
         logger.logLevel = .error
         let configuration = ServerConfiguration(
-            host: "127.0.0.1", port: 0, speed: options.speed, requiredKey: options.requiredKey, threads: options.threads)
+            host: "127.0.0.1", port: 0, speed: options.speed, requiredKey: options.requiredKey, threads: options.threads
+        )
         let service = MockService(
             configuration: configuration, catalog: try catalog(options.cassettes),
             scenarios: ScenarioLibrary(scenarios: try scenarios(options.scenarios)), logger: logger)

@@ -42,11 +42,11 @@ public struct RecordedRequest: Sendable {
         body = redactor.redact(entry.body)
         status = entry.status
         switch entry.answer {
-        case let .cassette(path, number, _, _): answer = .cassette(path: path, number: number)
-        case let .scenario(name, step): answer = .scenario(name: name, step: step)
+        case .cassette(let path, let number, _, _): answer = .cassette(path: path, number: number)
+        case .scenario(let name, let step): answer = .scenario(name: name, step: step)
         case .catalogue: answer = .catalogue
         case .upstream: answer = .upstream
-        case let .error(reason, message): answer = .error(reason: reason, message: message)
+        case .error(let reason, let message): answer = .error(reason: reason, message: message)
         }
     }
 

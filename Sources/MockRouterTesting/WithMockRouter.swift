@@ -16,7 +16,8 @@ public func withMockRouter<T>(
 ) async throws -> T {
     switch server {
     case .shared:
-        return try await run(body, on: try await MockRouterServer.shared, scenarios: scenarios, reportMisses: reportMisses)
+        return try await run(
+            body, on: try await MockRouterServer.shared, scenarios: scenarios, reportMisses: reportMisses)
     case .dedicated(let options):
         let server = try await MockRouterServer.start(options)
         do {

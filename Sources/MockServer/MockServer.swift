@@ -15,7 +15,10 @@ public final class MockServer: Sendable {
     /// The bound port (the real one when configured with port 0).
     public let port: Int
 
-    private init(service: MockService, group: MultiThreadedEventLoopGroup, ownsGroup: Bool, channel: any Channel, host: String, port: Int) {
+    private init(
+        service: MockService, group: MultiThreadedEventLoopGroup, ownsGroup: Bool, channel: any Channel, host: String,
+        port: Int
+    ) {
         self.service = service
         self.group = group
         self.ownsGroup = ownsGroup
@@ -30,7 +33,9 @@ public final class MockServer: Sendable {
     /// Binds and starts serving, on `group` when given (a recording proxy shares it with its upstream
     /// client, so both sides of a forwarded request run on one event loop; the caller shuts it down
     /// after `stop`), else on a group of `configuration.threads` threads of its own.
-    public static func start(service: MockService, group given: MultiThreadedEventLoopGroup? = nil) async throws -> MockServer {
+    public static func start(service: MockService, group given: MultiThreadedEventLoopGroup? = nil) async throws
+        -> MockServer
+    {
         let configuration = service.configuration
         let group = given ?? MultiThreadedEventLoopGroup(numberOfThreads: max(1, configuration.threads))
         let bootstrap = ServerBootstrap(group: group)
@@ -47,7 +52,9 @@ public final class MockServer: Sendable {
         do {
             let channel = try await bootstrap.bind(host: configuration.host, port: configuration.port).get()
             let port = channel.localAddress?.port ?? configuration.port
-            return MockServer(service: service, group: group, ownsGroup: given == nil, channel: channel, host: configuration.host, port: port)
+            return MockServer(
+                service: service, group: group, ownsGroup: given == nil, channel: channel, host: configuration.host,
+                port: port)
         } catch {
             if given == nil { try? await group.shutdownGracefully() }
             throw error

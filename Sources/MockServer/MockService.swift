@@ -34,8 +34,11 @@ public final class MockService: Sendable {
         case forward(ForwardRequest, any UpstreamForwarding)
     }
 
-    public init(configuration: ServerConfiguration, catalog: CassetteCatalog, scenarios: ScenarioLibrary = ScenarioLibrary(scenarios: []),
-                mode: ServingMode = .replay, logger: Logger) {
+    public init(
+        configuration: ServerConfiguration, catalog: CassetteCatalog,
+        scenarios: ScenarioLibrary = ScenarioLibrary(scenarios: []),
+        mode: ServingMode = .replay, logger: Logger
+    ) {
         self.configuration = configuration
         self.mode = mode
         replayer = CassetteReplayer(catalog: catalog)
@@ -72,16 +75,23 @@ public final class MockService: Sendable {
     func reply(to request: ReceivedRequest) -> Reply {
         let (rawPath, query) = request.pathAndQuery
         if rawPath.hasPrefix("/__admin/") {
-            return .plan(AdminAPI(service: self).respond(method: request.method, path: rawPath, query: query, body: request.body))
+            return .plan(
+                AdminAPI(service: self).respond(method: request.method, path: rawPath, query: query, body: request.body)
+            )
         }
         let routed = RoutedPath(rawPath)
         let session = routed.session ?? request.head.headers.first(name: "x-mockrouter-session") ?? "default"
         let redactor = configuration.redactor
-        let context = RequestContext(request: request, rawPath: rawPath, query: query, routed: routed, session: session,
-                                     incoming: IncomingRequest(method: request.method, path: routed.apiPath, query: query.map(redactor.redact),
-                                                               body: redactor.redact(request.body)))
-        let forward = { ForwardRequest(method: request.method, path: APIPath.canonical(routed.apiPath), query: query,
-                                       headers: request.headerFields, body: request.body, session: session) }
+        let context = RequestContext(
+            request: request, rawPath: rawPath, query: query, routed: routed, session: session,
+            incoming: IncomingRequest(
+                method: request.method, path: routed.apiPath, query: query.map(redactor.redact),
+                body: redactor.redact(request.body)))
+        let forward = {
+            ForwardRequest(
+                method: request.method, path: APIPath.canonical(routed.apiPath), query: query,
+                headers: request.headerFields, body: request.body, session: session)
+        }
         switch mode {
         case .replay:
             return .plan(resolveLocally(context) ?? fallback(context))
@@ -94,9 +104,11 @@ public final class MockService: Sendable {
 
     /// After a forwarded request: journal it, and in hybrid mode make its recording answer from now on.
     func didForward(_ request: ForwardRequest, rawPath: String, recorded: Interaction?) {
-        journal.record(JournalEntry(time: Date(), session: request.session, method: request.method, path: rawPath, query: request.query,
-                                    headers: HTTPHeaders(request.headers.map { ($0.name, $0.value) }), body: request.body,
-                                    status: recorded?.response.status ?? 0, answer: .upstream))
+        journal.record(
+            JournalEntry(
+                time: Date(), session: request.session, method: request.method, path: rawPath, query: request.query,
+                headers: HTTPHeaders(request.headers.map { ($0.name, $0.value) }), body: request.body,
+                status: recorded?.response.status ?? 0, answer: .upstream))
         if case .hybrid(_, let cassette) = mode, let recorded {
             replayer.add(recorded, cassette: cassette)
         }
@@ -114,10 +126,13 @@ public final class MockService: Sendable {
         var anthropic: Bool { Endpoint.isAnthropic(incoming.path) }
     }
 
-    private func record(_ plan: PlaybackPlan, _ answer: JournalEntry.Answer, _ context: RequestContext) -> PlaybackPlan {
-        journal.record(JournalEntry(time: Date(), session: context.session, method: context.request.method, path: context.rawPath,
-                                    query: context.query, headers: context.request.head.headers, body: context.request.body,
-                                    status: plan.status, answer: answer))
+    private func record(_ plan: PlaybackPlan, _ answer: JournalEntry.Answer, _ context: RequestContext) -> PlaybackPlan
+    {
+        journal.record(
+            JournalEntry(
+                time: Date(), session: context.session, method: context.request.method, path: context.rawPath,
+                query: context.query, headers: context.request.head.headers, body: context.request.body,
+                status: plan.status, answer: answer))
         return plan
     }
 
@@ -130,49 +145,79 @@ public final class MockService: Sendable {
 
     private func play(_ scenario: Scenario, _ context: RequestContext) -> PlaybackPlan {
         switch scenarioResponder.answer(context.incoming, with: scenario, session: context.session) {
-        case let .plan(plan, step):
-            logger.debug("\(context.request.method) \(context.rawPath) → \(plan.status) from scenario \(scenario.name) step \(step)")
+        case .plan(let plan, let step):
+            logger.debug(
+                "\(context.request.method) \(context.rawPath) → \(plan.status) from scenario \(scenario.name) step \(step)"
+            )
             return record(plan, .scenario(name: scenario.name, step: step), context)
-        case let .refused(error, reason):
+        case .refused(let error, let reason):
             return fail(reason, error, context)
         }
     }
 
     private func unknownScenario(_ name: String, _ context: RequestContext) -> PlaybackPlan {
         let known = scenarios.all(session: context.session).map(\.name)
-        return fail("unknown_scenario", ErrorResponse(
-            status: 404, message: "MockRouter: unknown scenario \"\(name)\"; known scenarios: \(known.isEmpty ? "(none loaded)" : known.joined(separator: ", "))",
-            metadata: [("known_scenarios", .array(known.map(JSONValue.string)))]), context)
+        return fail(
+            "unknown_scenario",
+            ErrorResponse(
+                status: 404,
+                message:
+                    "MockRouter: unknown scenario \"\(name)\"; known scenarios: \(known.isEmpty ? "(none loaded)" : known.joined(separator: ", "))",
+                metadata: [("known_scenarios", .array(known.map(JSONValue.string)))]), context)
     }
 
     /// Resolution up to what an upstream could answer instead: a demanded scenario, bad input, a
     /// recording, a scenario named by the model, a scenario's match rule. `nil` when none applies.
     private func resolveLocally(_ context: RequestContext) -> PlaybackPlan? {
-        let request = context.request, incoming = context.incoming
+        let request = context.request
+        let incoming = context.incoming
         let contentType = request.head.headers.first(name: "content-type")
         if let name = context.routed.scenario ?? request.head.headers.first(name: "x-mockrouter-scenario") {
-            guard let scenario = scenarios.scenario(named: name, session: context.session) else { return unknownScenario(name, context) }
-            if let problem = BodyCheck.problem(with: incoming, contentType: contentType) { return fail(problem.reason, problem.error, context) }
+            guard let scenario = scenarios.scenario(named: name, session: context.session) else {
+                return unknownScenario(name, context)
+            }
+            if let problem = BodyCheck.problem(with: incoming, contentType: contentType) {
+                return fail(problem.reason, problem.error, context)
+            }
             return play(scenario, context)
         }
         guard incoming.path.hasPrefix(APIPath.prefix + "/") else {
-            return fail("unknown_path", ErrorResponse(status: 404, message: "Not Found: \(context.rawPath) is not an OpenRouter API path (expected /api/v1/... or /v1/...)"), context)
+            return fail(
+                "unknown_path",
+                ErrorResponse(
+                    status: 404,
+                    message:
+                        "Not Found: \(context.rawPath) is not an OpenRouter API path (expected /api/v1/... or /v1/...)"),
+                context)
         }
-        if let required = configuration.requiredKey, !KeyCheck.accepts(request.head.headers, key: required, anthropic: context.anthropic) {
-            let sent = request.head.headers.first(name: "authorization") != nil || request.head.headers.first(name: "x-api-key") != nil
-            return fail("unauthorized", ErrorResponse(status: 401, message: sent ? "User not found." : "No auth credentials found"), context)
+        if let required = configuration.requiredKey,
+            !KeyCheck.accepts(request.head.headers, key: required, anthropic: context.anthropic)
+        {
+            let sent =
+                request.head.headers.first(name: "authorization") != nil
+                || request.head.headers.first(name: "x-api-key") != nil
+            return fail(
+                "unauthorized",
+                ErrorResponse(status: 401, message: sent ? "User not found." : "No auth credentials found"), context)
         }
         if let match = replayer.answer(incoming, session: context.session) {
             let entry = match.entry
-            logger.debug("\(request.method) \(context.rawPath) → \(entry.plan.status) from \(entry.cassette) #\(entry.number)")
-            return record(entry.plan, .cassette(path: entry.cassette, number: entry.number, occurrence: match.occurrence, isRepeat: match.isRepeat), context)
+            logger.debug(
+                "\(request.method) \(context.rawPath) → \(entry.plan.status) from \(entry.cassette) #\(entry.number)")
+            return record(
+                entry.plan,
+                .cassette(
+                    path: entry.cassette, number: entry.number, occurrence: match.occurrence, isRepeat: match.isRepeat),
+                context)
         }
         if let problem = BodyCheck.problem(with: incoming, contentType: contentType) {
             return fail(problem.reason, problem.error, context)
         }
         if let model = incoming.json?["model"]?.stringValue, model.hasPrefix("mockrouter/") {
             let name = String(model.dropFirst("mockrouter/".count))
-            guard let scenario = scenarios.scenario(named: name, session: context.session) else { return unknownScenario(name, context) }
+            guard let scenario = scenarios.scenario(named: name, session: context.session) else {
+                return unknownScenario(name, context)
+            }
             return play(scenario, context)
         }
         if let scenario = scenarios.matching(incoming, session: context.session) {
@@ -188,8 +233,12 @@ public final class MockService: Sendable {
             return record(plan, .catalogue, context)
         }
         if let expected = Endpoint.method(for: incoming.path), expected != incoming.method.uppercased() {
-            return fail("method_not_allowed", ErrorResponse(
-                status: 405, message: "Method \(incoming.method) is not allowed on \(incoming.path); use \(expected)", headers: [("allow", expected)]), context)
+            return fail(
+                "method_not_allowed",
+                ErrorResponse(
+                    status: 405,
+                    message: "Method \(incoming.method) is not allowed on \(incoming.path); use \(expected)",
+                    headers: [("allow", expected)]), context)
         }
         return fail("no_match", NoMatchReport(request: incoming, catalog: replayer.catalog).error, context)
     }

@@ -1,3 +1,6 @@
+import CassetteFormat
+import NIOCore
+
 /// How a server listens and plays.
 public struct ServerConfiguration: Sendable {
     public var host: String
@@ -14,8 +17,10 @@ public struct ServerConfiguration: Sendable {
     /// What recordings are scrubbed with; incoming requests are matched through it too.
     public var redactor: Redactor = .standard
 
-    public init(host: String = "127.0.0.1", port: Int = 8080, speed: Double = 0, maxBodyBytes: Int = 10 * 1024 * 1024,
-                requiredKey: String? = nil, threads: Int = System.coreCount) {
+    public init(
+        host: String = "127.0.0.1", port: Int = 8080, speed: Double = 0, maxBodyBytes: Int = 10 * 1024 * 1024,
+        requiredKey: String? = nil, threads: Int = System.coreCount
+    ) {
         self.host = host
         self.port = port
         self.speed = speed
@@ -24,6 +29,3 @@ public struct ServerConfiguration: Sendable {
         self.threads = threads
     }
 }
-
-import CassetteFormat
-import NIOCore

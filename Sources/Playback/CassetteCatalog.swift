@@ -29,7 +29,10 @@ public struct CassetteCatalog: Sendable {
         if let position = files.firstIndex(where: { $0.path == cassette }) {
             files[position].interactions.append(interaction)
         } else {
-            files.append(CassetteFile(path: cassette, header: CassetteHeader(created: "", tool: "mockrouter"), interactions: [interaction]))
+            files.append(
+                CassetteFile(
+                    path: cassette, header: CassetteHeader(created: "", tool: "mockrouter"), interactions: [interaction]
+                ))
         }
     }
 
@@ -75,7 +78,10 @@ public struct CassetteCatalog: Sendable {
             guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
                 throw CassetteError(path: path, message: "no such file or folder")
             }
-            guard isDirectory.boolValue else { result.append(path); continue }
+            guard isDirectory.boolValue else {
+                result.append(path)
+                continue
+            }
             let found = (FileManager.default.enumerator(atPath: path)?.allObjects as? [String] ?? [])
                 .filter(CassetteFile.isCassettePath)
                 .sorted()

@@ -17,8 +17,9 @@ public struct NearMiss: Sendable {
             .map { entry -> (NearMiss, Int) in
                 let differences = RequestDifference.between(entry.interaction.request, request)
                 let structural = differences.contains { $0.field == "method" || $0.field == "path" } ? 1000 : 0
-                let miss = NearMiss(cassette: entry.cassette, number: entry.number, method: entry.interaction.request.method,
-                                    path: entry.interaction.request.path, differences: differences)
+                let miss = NearMiss(
+                    cassette: entry.cassette, number: entry.number, method: entry.interaction.request.method,
+                    path: entry.interaction.request.path, differences: differences)
                 return (miss, structural + differences.count)
             }
             .sorted { $0.1 < $1.1 }
@@ -30,7 +31,7 @@ public struct NearMiss: Sendable {
         let name = cassette.split(separator: "/").last.map(String.init) ?? cassette
         let parts = differences.prefix(3).map { difference -> String in
             switch (difference.recorded, difference.received) {
-            case let (old?, new?): return "\(difference.field): recorded \(old), received \(new)"
+            case (let old?, let new?): return "\(difference.field): recorded \(old), received \(new)"
             default: return "\(difference.field): \(difference.note)"
             }
         }

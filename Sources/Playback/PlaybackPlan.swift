@@ -30,7 +30,9 @@ public struct PlaybackPlan: Sendable {
     /// a non-stream body short still announces the whole body, so the client sees it incomplete.
     public var declaredLength: Int?
 
-    public init(status: Int, headers: [(String, String)], framing: Framing, headOffsetMs: Double = 0, steps: [PlaybackStep]) {
+    public init(
+        status: Int, headers: [(String, String)], framing: Framing, headOffsetMs: Double = 0, steps: [PlaybackStep]
+    ) {
         self.status = status
         self.headers = headers.filter { !PlaybackPlan.isFramingHeader($0.0) }
         self.framing = framing

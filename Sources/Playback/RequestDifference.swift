@@ -26,13 +26,22 @@ public struct RequestDifference: Sendable, Equatable {
     static func between(_ recorded: RecordedRequest, _ incoming: IncomingRequest) -> [RequestDifference] {
         var differences: [RequestDifference] = []
         if recorded.method.uppercased() != incoming.method.uppercased() {
-            differences.append(.init("method", recorded: .string(recorded.method), received: .string(incoming.method), note: "the method differs"))
+            differences.append(
+                .init(
+                    "method", recorded: .string(recorded.method), received: .string(incoming.method),
+                    note: "the method differs"))
         }
         if APIPath.canonical(recorded.path) != incoming.path {
-            differences.append(.init("path", recorded: .string(recorded.path), received: .string(incoming.path), note: "the path differs"))
+            differences.append(
+                .init(
+                    "path", recorded: .string(recorded.path), received: .string(incoming.path), note: "the path differs"
+                ))
         }
         if RequestKey.canonicalQuery(recorded.query) != RequestKey.canonicalQuery(incoming.query) {
-            differences.append(.init("query", recorded: .string(recorded.query ?? ""), received: .string(incoming.query ?? ""), note: "the query differs"))
+            differences.append(
+                .init(
+                    "query", recorded: .string(recorded.query ?? ""), received: .string(incoming.query ?? ""),
+                    note: "the query differs"))
         }
         differences.append(contentsOf: bodyDifferences(recorded.body, incoming))
         return differences
@@ -40,11 +49,12 @@ public struct RequestDifference: Sendable, Equatable {
 
     static func bodyDifferences(_ recordedBody: Body, _ incoming: IncomingRequest) -> [RequestDifference] {
         let recordedBytes = recordedBody.wireBytes
-        let recordedJSON: JSONValue? = if case .json(let value) = recordedBody { value } else { try? JSONParser.parse(recordedBytes) }
+        let recordedJSON: JSONValue? =
+            if case .json(let value) = recordedBody { value } else { try? JSONParser.parse(recordedBytes) }
         switch (recordedJSON, incoming.json) {
-        case let (.object(recordedFields)?, .object(receivedFields)?):
+        case (.object(let recordedFields)?, .object(let receivedFields)?):
             return objectDifferences(recordedFields, receivedFields)
-        case let (recordedValue?, receivedValue?):
+        case (let recordedValue?, let receivedValue?):
             guard CanonicalJSON.canonical(recordedValue) != CanonicalJSON.canonical(receivedValue) else { return [] }
             return [.init("body", recorded: recordedValue, received: receivedValue, note: "the JSON body differs")]
         default:
@@ -52,11 +62,17 @@ public struct RequestDifference: Sendable, Equatable {
             let describe = { (bytes: [UInt8]) -> JSONValue in
                 bytes.isEmpty ? .string("(empty)") : .string(String(decoding: bytes.prefix(120), as: UTF8.self))
             }
-            return [.init("body", recorded: describe(recordedBytes), received: describe(incoming.body), note: "the body differs")]
+            return [
+                .init(
+                    "body", recorded: describe(recordedBytes), received: describe(incoming.body),
+                    note: "the body differs")
+            ]
         }
     }
 
-    static func objectDifferences(_ recorded: [(String, JSONValue)], _ received: [(String, JSONValue)]) -> [RequestDifference] {
+    static func objectDifferences(_ recorded: [(String, JSONValue)], _ received: [(String, JSONValue)])
+        -> [RequestDifference]
+    {
         var differences: [RequestDifference] = []
         let receivedByKey = Dictionary(received, uniquingKeysWith: { first, _ in first })
         let recordedByKey = Dictionary(recorded, uniquingKeysWith: { first, _ in first })
@@ -66,10 +82,12 @@ public struct RequestDifference: Sendable, Equatable {
             let new = receivedByKey[key]
             switch (old, new) {
             case (let old?, nil):
-                differences.append(.init(key, recorded: old, received: nil, note: "the recording has it, the request does not"))
+                differences.append(
+                    .init(key, recorded: old, received: nil, note: "the recording has it, the request does not"))
             case (nil, let new?):
-                differences.append(.init(key, recorded: nil, received: new, note: "the request has it, the recording does not"))
-            case let (old?, new?) where CanonicalJSON.canonical(old) != CanonicalJSON.canonical(new):
+                differences.append(
+                    .init(key, recorded: nil, received: new, note: "the request has it, the recording does not"))
+            case (let old?, let new?) where CanonicalJSON.canonical(old) != CanonicalJSON.canonical(new):
                 switch key {
                 case "messages": differences.append(contentsOf: messageDifferences(old, new))
                 case "tools": differences.append(toolDifference(old, new))
@@ -87,8 +105,13 @@ public struct RequestDifference: Sendable, Equatable {
         }
         if old.count != new.count {
             let same = zip(old, new).prefix { CanonicalJSON.canonical($0) == CanonicalJSON.canonical($1) }.count
-            return [.init("messages", recorded: .int(old.count), received: .int(new.count),
-                          note: "the recording has \(old.count) message\(old.count == 1 ? "" : "s"), the request \(new.count); they differ from message \(same + 1)")]
+            return [
+                .init(
+                    "messages", recorded: .int(old.count), received: .int(new.count),
+                    note:
+                        "the recording has \(old.count) message\(old.count == 1 ? "" : "s"), the request \(new.count); they differ from message \(same + 1)"
+                )
+            ]
         }
         var differences: [RequestDifference] = []
         for i in old.indices where CanonicalJSON.canonical(old[i]) != CanonicalJSON.canonical(new[i]) {
@@ -96,14 +119,19 @@ public struct RequestDifference: Sendable, Equatable {
             var seen = Set<String>()
             var found = false
             for field in fields where seen.insert(field).inserted {
-                let a = old[i][field], b = new[i][field]
+                let a = old[i][field]
+                let b = new[i][field]
                 if a.map(CanonicalJSON.canonical) != b.map(CanonicalJSON.canonical) {
                     found = true
-                    differences.append(.init("messages[\(i)].\(field)", recorded: a, received: b, note: "message \(i + 1)'s \(field) differs"))
+                    differences.append(
+                        .init(
+                            "messages[\(i)].\(field)", recorded: a, received: b,
+                            note: "message \(i + 1)'s \(field) differs"))
                 }
             }
             if !found {
-                differences.append(.init("messages[\(i)]", recorded: old[i], received: new[i], note: "message \(i + 1) differs"))
+                differences.append(
+                    .init("messages[\(i)]", recorded: old[i], received: new[i], note: "message \(i + 1) differs"))
             }
         }
         return differences
@@ -113,10 +141,15 @@ public struct RequestDifference: Sendable, Equatable {
         let names = { (value: JSONValue) -> [String] in
             (value.arrayValue ?? []).map { $0["function"]?["name"]?.stringValue ?? $0["name"]?.stringValue ?? "?" }
         }
-        let old = names(recorded), new = names(received)
+        let old = names(recorded)
+        let new = names(received)
         if old != new {
-            return .init("tools", recorded: .array(old.map(JSONValue.string)), received: .array(new.map(JSONValue.string)), note: "the tools offered differ")
+            return .init(
+                "tools", recorded: .array(old.map(JSONValue.string)), received: .array(new.map(JSONValue.string)),
+                note: "the tools offered differ")
         }
-        return .init("tools", recorded: recorded, received: received, note: "the tool definitions differ (same names: \(old.joined(separator: ", ")))")
+        return .init(
+            "tools", recorded: recorded, received: received,
+            note: "the tool definitions differ (same names: \(old.joined(separator: ", ")))")
     }
 }

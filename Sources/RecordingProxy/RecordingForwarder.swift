@@ -47,14 +47,23 @@ public final class RecordingForwarder: UpstreamForwarding {
     /// event loop of the connection it came from.
     /// With `replacesClientKey`, `apiKey` is sent in place of any `Authorization` or `x-api-key`
     /// the client sent; otherwise only when the client sent no `Authorization`.
-    public init(upstream: String, group: MultiThreadedEventLoopGroup, writer: CassetteWriter, redactor: Redactor, apiKey: String?,
-                replacesClientKey: Bool = false, readTimeout: Duration, logger: Logger) {
+    public init(
+        upstream: String, group: MultiThreadedEventLoopGroup, writer: CassetteWriter, redactor: Redactor,
+        apiKey: String?,
+        replacesClientKey: Bool = false, readTimeout: Duration, logger: Logger
+    ) {
         var configuration = HTTPClient.Configuration()
-        configuration.timeout = .init(connect: .seconds(10), read: .nanoseconds(Int64(readTimeout.components.seconds) * 1_000_000_000 + readTimeout.components.attoseconds / 1_000_000_000))
+        configuration.timeout = .init(
+            connect: .seconds(10),
+            read: .nanoseconds(
+                Int64(readTimeout.components.seconds) * 1_000_000_000 + readTimeout.components.attoseconds
+                    / 1_000_000_000))
         configuration.decompression = .disabled
         // One upstream connection per in-flight request, as the clients have. AsyncHTTPClient's
         // default of 8 per host would make the ninth concurrent stream wait for one to finish.
-        configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: RecordingForwarder.upstreamConnectionLimit)
+        configuration.connectionPool = .init(
+            idleTimeout: .seconds(60),
+            concurrentHTTP1ConnectionsPerHostSoftLimit: RecordingForwarder.upstreamConnectionLimit)
         http = HTTPClient(eventLoopGroupProvider: .shared(group), configuration: configuration)
         origin = upstream.hasSuffix("/") ? String(upstream.dropLast()) : upstream
         self.writer = writer
@@ -75,21 +84,26 @@ public final class RecordingForwarder: UpstreamForwarding {
         }
         let logger = self.logger
         try writer.finish { error in
-            logger.warning("the cassette was not compacted and stays as appended (every interaction in it is intact): \(error)")
+            logger.warning(
+                "the cassette was not compacted and stays as appended (every interaction in it is intact): \(error)")
         }
     }
 
-    public func forward(_ request: ForwardRequest, to client: ResponseSink, on eventLoop: any EventLoop) -> EventLoopFuture<Void> {
+    public func forward(_ request: ForwardRequest, to client: ResponseSink, on eventLoop: any EventLoop)
+        -> EventLoopFuture<Void>
+    {
         outstanding.add(1, ordering: .relaxed)
         let exchange = UpstreamExchange(request: request, client: client, eventLoop: eventLoop)
         let upstreamDone: EventLoopFuture<Void>
         do {
-            let task = http.execute(request: try outgoing(request), delegate: exchange, eventLoop: .delegate(on: eventLoop), logger: nil)
+            let task = http.execute(
+                request: try outgoing(request), delegate: exchange, eventLoop: .delegate(on: eventLoop), logger: nil)
             upstreamDone = task.futureResult
         } catch {
             upstreamDone = eventLoop.makeFailedFuture(error)
         }
-        return upstreamDone
+        return
+            upstreamDone
             .flatMapWithEventLoop { _, _ in exchange.finished(nil, origin: self.origin) }
             .flatMapErrorWithEventLoop { error, _ in exchange.finished(error, origin: self.origin) }
             .flatMap { interaction in self.record(interaction, for: exchange) }
@@ -107,10 +121,13 @@ public final class RecordingForwarder: UpstreamForwarding {
             headers.remove(name: "authorization")
             headers.remove(name: "x-api-key")
         }
-        if !headers.contains(name: "authorization"), let apiKey { headers.add(name: "Authorization", value: "Bearer \(apiKey)") }
+        if !headers.contains(name: "authorization"), let apiKey {
+            headers.add(name: "Authorization", value: "Bearer \(apiKey)")
+        }
         let url = origin + request.path + (request.query.map { "?\($0)" } ?? "")
-        return try HTTPClient.Request(url: url, method: HTTPMethod(rawValue: request.method), headers: headers,
-                                      body: request.body.isEmpty ? nil : .bytes(request.body))
+        return try HTTPClient.Request(
+            url: url, method: HTTPMethod(rawValue: request.method), headers: headers,
+            body: request.body.isEmpty ? nil : .bytes(request.body))
     }
 
     /// Redacts and appends the interaction (on the recording queue), then ends (or cuts) the client's
@@ -121,7 +138,9 @@ public final class RecordingForwarder: UpstreamForwarding {
         recordingQueue.async {
             let clean = redactor.redact(interaction)
             writer.append(clean) { result in
-                if case .failure(let error) = result { logger.error("could not append to the cassette (the client was served): \(error)") }
+                if case .failure(let error) = result {
+                    logger.error("could not append to the cassette (the client was served): \(error)")
+                }
                 durable.succeed(clean)
             }
         }

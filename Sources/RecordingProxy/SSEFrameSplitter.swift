@@ -29,10 +29,14 @@ struct SSEFrameSplitter {
     private func nextFrameEnd() -> Int? {
         var index = scanFrom
         while index + 1 < pending.count {
-            let a = pending[index], b = pending[index + 1]
+            let a = pending[index]
+            let b = pending[index + 1]
             if a == 0x0A && b == 0x0A { return index + 2 }
             if a == 0x0D && b == 0x0D { return index + 2 }
-            if a == 0x0D && b == 0x0A, index + 3 < pending.count, pending[index + 2] == 0x0D, pending[index + 3] == 0x0A { return index + 4 }
+            if a == 0x0D && b == 0x0A, index + 3 < pending.count, pending[index + 2] == 0x0D, pending[index + 3] == 0x0A
+            {
+                return index + 4
+            }
             index += 1
         }
         return nil

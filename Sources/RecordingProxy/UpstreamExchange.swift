@@ -109,16 +109,21 @@ final class UpstreamExchange: HTTPClientResponseDelegate, @unchecked Sendable {
             let stage = UpstreamFailure.stage(of: error, afterHead: afterHead)
             let message = UpstreamFailure.message(error)
             upstreamFailed = true
-            outcome = client.clientGone ? .clientCancelled(atMs: recorder.nowMs) : .upstreamFailed(stage: stage, message: message, atMs: recorder.nowMs)
+            outcome =
+                client.clientGone
+                ? .clientCancelled(atMs: recorder.nowMs)
+                : .upstreamFailed(stage: stage, message: message, atMs: recorder.nowMs)
             if !afterHead {
                 let body = UpstreamFailure.body(origin: origin, stage: stage, message: message)
                 status = 502
                 headers = [HeaderField("content-type", "application/json")]
                 recorder.markHead()
                 recorder.append(ByteBuffer(bytes: body))
-                sent = client.sendHead(status: 502, headers: [("content-type", "application/json")], contentLength: body.count)
-                    .flatMap { self.client.sendBody(ByteBuffer(bytes: body)) }
-                    .recover { _ in }
+                sent = client.sendHead(
+                    status: 502, headers: [("content-type", "application/json")], contentLength: body.count
+                )
+                .flatMap { self.client.sendBody(ByteBuffer(bytes: body)) }
+                .recover { _ in }
             }
         }
         return sent.map { self.interaction() }
@@ -127,11 +132,18 @@ final class UpstreamExchange: HTTPClientResponseDelegate, @unchecked Sendable {
     private func interaction() -> Interaction {
         let contentType = headers.first(named: "content-type")
         return Interaction(
-            request: RecordedRequest(method: request.method, path: request.path, query: request.query,
-                                     headers: request.headers.filter { !RecordingForwarder.unrecordedRequestHeaders.contains($0.name.lowercased()) },
-                                     body: Body.exact(request.body)),
-            response: RecordedResponse(status: status, headers: headers.filter { !["transfer-encoding", "connection", "keep-alive"].contains($0.name.lowercased()) },
-                                       body: recorder.body(contentType: contentType, complete: endsNormally)),
+            request: RecordedRequest(
+                method: request.method, path: request.path, query: request.query,
+                headers: request.headers.filter {
+                    !RecordingForwarder.unrecordedRequestHeaders.contains($0.name.lowercased())
+                },
+                body: Body.exact(request.body)),
+            response: RecordedResponse(
+                status: status,
+                headers: headers.filter {
+                    !["transfer-encoding", "connection", "keep-alive"].contains($0.name.lowercased())
+                },
+                body: recorder.body(contentType: contentType, complete: endsNormally)),
             timing: Timing(started: started, ttfbMs: recorder.headAtMs, durationMs: recorder.nowMs),
             outcome: outcome)
     }

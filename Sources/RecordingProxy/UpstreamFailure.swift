@@ -24,9 +24,23 @@ enum UpstreamFailure {
 
     /// The 502 the client gets when the upstream fails before answering, in OpenRouter's shape.
     static func body(origin: String, stage: FailureStage, message: String) -> [UInt8] {
-        JSONWriter.bytes(.object([("error", .object([
-            ("message", .string("MockRouter: the upstream \(origin) failed (\(stage.rawValue)): \(message)")), ("code", .int(502)),
-            ("metadata", .object([("error_type", .string("provider_unavailable")), ("stage", .string(stage.rawValue))])),
-        ]))]))
+        JSONWriter.bytes(
+            .object([
+                (
+                    "error",
+                    .object([
+                        (
+                            "message",
+                            .string("MockRouter: the upstream \(origin) failed (\(stage.rawValue)): \(message)")
+                        ), ("code", .int(502)),
+                        (
+                            "metadata",
+                            .object([
+                                ("error_type", .string("provider_unavailable")), ("stage", .string(stage.rawValue)),
+                            ])
+                        ),
+                    ])
+                )
+            ]))
     }
 }

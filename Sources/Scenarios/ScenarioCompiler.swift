@@ -6,7 +6,9 @@ import Playback
 /// and fills ids, usage and finish reasons with their defaults.
 public enum ScenarioCompiler {
     /// The script for `step`, the `stepIndex`-th (0-based) step of `scenario`, answering a request for `requestModel`.
-    public static func script(_ step: ResponseStep, of scenario: Scenario, stepIndex: Int, requestModel: String?) -> ResponseScript {
+    public static func script(_ step: ResponseStep, of scenario: Scenario, stepIndex: Int, requestModel: String?)
+        -> ResponseScript
+    {
         var random = SeededRandom(seed: scenario.seed &+ UInt64(stepIndex + 1) &* 0x9E37_79B9_7F4A_7C15)
         let created = 1_790_000_000 + Int(random.next() % 10_000_000)
         let generationID = "gen-\(created)-\(random.alphanumerics(20))"
@@ -24,28 +26,40 @@ public enum ScenarioCompiler {
         let completion = step.usage.completionTokens ?? events.count
         return ResponseScript(
             generationID: generationID, created: created,
-            model: scenario.model ?? requestModel.flatMap { $0.hasPrefix("mockrouter/") ? nil : $0 } ?? "openai/gpt-4o-mini",
+            model: scenario.model ?? requestModel.flatMap { $0.hasPrefix("mockrouter/") ? nil : $0 }
+                ?? "openai/gpt-4o-mini",
             provider: scenario.provider, events: timed,
             finishReason: finish, nativeFinishReason: step.nativeFinishReason ?? finish,
-            usage: ScriptUsage(promptTokens: prompt, completionTokens: completion, reasoningTokens: step.usage.reasoningTokens ?? reasoningCount,
-                               cachedTokens: step.usage.cachedTokens ?? 0, cost: step.usage.cost ?? .double(Double(prompt + completion) / 1_000_000)),
+            usage: ScriptUsage(
+                promptTokens: prompt, completionTokens: completion,
+                reasoningTokens: step.usage.reasoningTokens ?? reasoningCount,
+                cachedTokens: step.usage.cachedTokens ?? 0,
+                cost: step.usage.cost ?? .double(Double(prompt + completion) / 1_000_000)),
             keepAliveOffsetsMs: keepAliveOffsets(step.keepAlive, firstToken: offsets.first ?? step.timing.ttftMs),
             midstreamError: step.midstreamError, fault: step.fault, crlf: step.crlf, sendsDone: step.done,
-            reasoningFormat: step.reasoning?.format ?? (step.reasoning?.text != nil ? "anthropic-claude-v1" : "openai-responses-v1"))
+            reasoningFormat: step.reasoning?.format
+                ?? (step.reasoning?.text != nil ? "anthropic-claude-v1" : "openai-responses-v1"))
     }
 
     static func contentEvents(_ step: ResponseStep, random: inout SeededRandom) -> [ContentEvent] {
         var events: [ContentEvent] = []
         if let reasoning = step.reasoning {
             events += TextChunker.pieces(reasoning.text ?? "", step.chunking.reasoning).map(ContentEvent.reasoningText)
-            events += TextChunker.pieces(reasoning.summary ?? "", step.chunking.reasoning).map(ContentEvent.reasoningSummary)
+            events += TextChunker.pieces(reasoning.summary ?? "", step.chunking.reasoning).map(
+                ContentEvent.reasoningSummary)
             if let signature = reasoning.signature { events.append(.reasoningSignature(signature)) }
             if let encrypted = reasoning.encrypted { events.append(.reasoningEncrypted(encrypted)) }
         }
         events += TextChunker.pieces(step.text ?? "", step.chunking.text).map(ContentEvent.text)
         let calls = step.toolCalls.enumerated().map { index, call in
-            (index: index, start: ContentEvent.toolCallStart(index: index, id: call.id ?? "call_\(random.alphanumerics(24))", name: call.name),
-             fragments: TextChunker.pieces(call.arguments, .characters(step.chunking.arguments)).map { ContentEvent.toolCallArguments(index: index, fragment: $0) })
+            (
+                index: index,
+                start: ContentEvent.toolCallStart(
+                    index: index, id: call.id ?? "call_\(random.alphanumerics(24))", name: call.name),
+                fragments: TextChunker.pieces(call.arguments, .characters(step.chunking.arguments)).map {
+                    ContentEvent.toolCallArguments(index: index, fragment: $0)
+                }
+            )
         }
         if step.interleave {
             events += calls.map(\.start)

@@ -8,11 +8,17 @@ import Playback
 public enum ScenarioFromInteraction {
     /// `cassettePath` is written into `base` steps as given: pass it relative to `location`, the
     /// path the YAML will be written to (used to check it loads from there).
-    public static func yaml(_ interaction: Interaction, name: String, cassettePath: String, number: Int, location: String) throws(ScenarioLoadError) -> String {
-        var lines = ["# Made by `mockrouter cassette to-scenario` from \(cassettePath) interaction \(number); edit freely.",
-                     "name: \(quoted(name))",
-                     "description: \(quoted("\(interaction.request.method) \(interaction.request.path) as recorded in \(cassettePath) #\(number)"))"]
-        if case .json(let body) = interaction.request.body, let model = body["model"]?.stringValue, !model.hasPrefix("mockrouter/") {
+    public static func yaml(
+        _ interaction: Interaction, name: String, cassettePath: String, number: Int, location: String
+    ) throws(ScenarioLoadError) -> String {
+        var lines = [
+            "# Made by `mockrouter cassette to-scenario` from \(cassettePath) interaction \(number); edit freely.",
+            "name: \(quoted(name))",
+            "description: \(quoted("\(interaction.request.method) \(interaction.request.path) as recorded in \(cassettePath) #\(number)"))",
+        ]
+        if case .json(let body) = interaction.request.body, let model = body["model"]?.stringValue,
+            !model.hasPrefix("mockrouter/")
+        {
             lines.append("model: \(quoted(model))")
         }
         lines.append("steps:")
@@ -26,7 +32,9 @@ public enum ScenarioFromInteraction {
         let response = interaction.response
         if response.status >= 400, case .json(let body) = response.body, let error = body["error"] {
             var step = ["- status: \(response.status)"]
-            if let retry = response.headers.first(named: "retry-after") { step.append("  headers: { Retry-After: \(quoted(retry)) }") }
+            if let retry = response.headers.first(named: "retry-after") {
+                step.append("  headers: { Retry-After: \(quoted(retry)) }")
+            }
             step.append("  error:")
             step.append("    message: \(quoted(error["message"]?.stringValue ?? JSONWriter.string(error)))")
             if let metadata = error["metadata"], case .object(let pairs) = metadata, !pairs.isEmpty {
@@ -44,14 +52,19 @@ public enum ScenarioFromInteraction {
         if !content.toolCalls.isEmpty {
             add("tool_calls:")
             for call in content.toolCalls {
-                step.append("    - { name: \(quoted(call.name)), arguments: \(quoted(call.arguments)), id: \(quoted(call.id)) }")
+                step.append(
+                    "    - { name: \(quoted(call.name)), arguments: \(quoted(call.arguments)), id: \(quoted(call.id)) }"
+                )
             }
         }
         if step.isEmpty { add("text: \"\"") }
         if let finish = content.finishReason, finish != "error" { add("finish_reason: \(finish)") }
         if let usage = content.usage {
-            let fields = [("prompt_tokens", usage["prompt_tokens"]), ("completion_tokens", usage["completion_tokens"]), ("cost", usage["cost"])]
-                .compactMap { key, value in value.map { "\(key): \(JSONWriter.string($0))" } }
+            let fields = [
+                ("prompt_tokens", usage["prompt_tokens"]), ("completion_tokens", usage["completion_tokens"]),
+                ("cost", usage["cost"]),
+            ]
+            .compactMap { key, value in value.map { "\(key): \(JSONWriter.string($0))" } }
             if !fields.isEmpty { add("usage: { \(fields.joined(separator: ", ")) }") }
         }
         if let first = content.tokenOffsets.first {
@@ -64,7 +77,9 @@ public enum ScenarioFromInteraction {
         }
         let tokens = content.scenarioTokenCount
         if let error = content.error {
-            add("midstream_error: { after: \(tokens), code: \(error["code"]?.intValue ?? 502), message: \(quoted(error["message"]?.stringValue ?? "")) }")
+            add(
+                "midstream_error: { after: \(tokens), code: \(error["code"]?.intValue ?? 502), message: \(quoted(error["message"]?.stringValue ?? "")) }"
+            )
         } else if interaction.outcome.endsWithCut {
             add("fault: { kind: disconnect, after: \(tokens) }")
         }
@@ -95,28 +110,42 @@ struct ChatContent {
     init?(_ body: Body) {
         switch body {
         case .json(let value):
-            guard value["object"]?.stringValue == "chat.completion", let choice = value["choices"]?.arrayValue?.first else { return nil }
+            guard value["object"]?.stringValue == "chat.completion", let choice = value["choices"]?.arrayValue?.first
+            else { return nil }
             let message = choice["message"]
             text = message?["content"]?.stringValue ?? ""
             reasoning = message?["reasoning"]?.stringValue ?? ""
             for call in message?["tool_calls"]?.arrayValue ?? [] {
-                toolCalls.append((call["id"]?.stringValue ?? "", call["function"]?["name"]?.stringValue ?? "", call["function"]?["arguments"]?.stringValue ?? "{}"))
+                toolCalls.append(
+                    (
+                        call["id"]?.stringValue ?? "", call["function"]?["name"]?.stringValue ?? "",
+                        call["function"]?["arguments"]?.stringValue ?? "{}"
+                    ))
             }
             finishReason = choice["finish_reason"]?.stringValue
             usage = value["usage"]
         case .sse(let frames):
             var sawChunk = false
             for frame in frames {
-                for line in frame.text.split(whereSeparator: { $0 == "\n" || $0 == "\r" }) where line.hasPrefix("data: {") {
+                for line in frame.text.split(whereSeparator: { $0 == "\n" || $0 == "\r" })
+                where line.hasPrefix("data: {") {
                     guard let chunk = try? JSONParser.parse(String(line.dropFirst(6))) else { continue }
                     guard chunk["object"]?.stringValue == "chat.completion.chunk" else { return nil }
                     sawChunk = true
                     if let error = chunk["error"], !error.isNull { self.error = error }
                     if let usage = chunk["usage"], !usage.isNull { self.usage = usage }
-                    guard let choice = chunk["choices"]?.arrayValue?.first, let delta = choice["delta"] else { continue }
+                    guard let choice = chunk["choices"]?.arrayValue?.first, let delta = choice["delta"] else {
+                        continue
+                    }
                     var carried = false
-                    if let piece = delta["content"]?.stringValue, !piece.isEmpty { text += piece; carried = true }
-                    if let piece = delta["reasoning"]?.stringValue, !piece.isEmpty { reasoning += piece; carried = true }
+                    if let piece = delta["content"]?.stringValue, !piece.isEmpty {
+                        text += piece
+                        carried = true
+                    }
+                    if let piece = delta["reasoning"]?.stringValue, !piece.isEmpty {
+                        reasoning += piece
+                        carried = true
+                    }
                     for call in delta["tool_calls"]?.arrayValue ?? [] {
                         let index = call["index"]?.intValue ?? 0
                         while toolCalls.count <= index { toolCalls.append(("", "", "")) }

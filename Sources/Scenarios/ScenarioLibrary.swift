@@ -16,7 +16,8 @@ public final class ScenarioLibrary: Sendable {
     }
 
     public init(scenarios: [Scenario]) {
-        state = Mutex(State(scenarios: Dictionary(scenarios.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })))
+        state = Mutex(
+            State(scenarios: Dictionary(scenarios.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })))
     }
 
     /// Every shared scenario, by name.
@@ -28,7 +29,9 @@ public final class ScenarioLibrary: Sendable {
     public func all(session: String) -> [Scenario] {
         state.withLock { state in
             let own = state.sessionScenarios[session] ?? [:]
-            return own.merging(state.scenarios, uniquingKeysWith: { mine, _ in mine }).values.sorted { $0.name < $1.name }
+            return own.merging(state.scenarios, uniquingKeysWith: { mine, _ in mine }).values.sorted {
+                $0.name < $1.name
+            }
         }
     }
 
@@ -43,7 +46,10 @@ public final class ScenarioLibrary: Sendable {
     /// The first scenario (by name) whose `match` rule fits the request: the session's own, then the shared ones.
     public func matching(_ request: IncomingRequest, session: String = "default") -> Scenario? {
         let (own, shared) = state.withLock { state in
-            ((state.sessionScenarios[session] ?? [:]).values.sorted { $0.name < $1.name }, state.scenarios.values.sorted { $0.name < $1.name })
+            (
+                (state.sessionScenarios[session] ?? [:]).values.sorted { $0.name < $1.name },
+                state.scenarios.values.sorted { $0.name < $1.name }
+            )
         }
         return (own + shared).first { $0.match?.matches(request) ?? false }
     }
@@ -54,7 +60,8 @@ public final class ScenarioLibrary: Sendable {
     public func add(_ scenario: Scenario, session: String? = nil) -> Bool {
         state.withLock { state in
             if let session {
-                return state.sessionScenarios[session, default: [:]].updateValue(scenario.scoped(to: session), forKey: scenario.name) != nil
+                return state.sessionScenarios[session, default: [:]].updateValue(
+                    scenario.scoped(to: session), forKey: scenario.name) != nil
             }
             return state.scenarios.updateValue(scenario, forKey: scenario.name) != nil
         }
@@ -80,13 +87,17 @@ public final class ScenarioLibrary: Sendable {
     /// Loads every scenario file named by `paths` (files, or folders searched recursively for
     /// `.yaml`, `.yml` and `.json`). A bad file or a duplicate name throws unless `skipBad` is set;
     /// then it goes to `onSkip` and is left out.
-    public static func load(paths: [String], skipBad: Bool, onSkip: (ScenarioLoadError) -> Void = { _ in }) throws(ScenarioLoadError) -> ScenarioLibrary {
+    public static func load(paths: [String], skipBad: Bool, onSkip: (ScenarioLoadError) -> Void = { _ in })
+        throws(ScenarioLoadError) -> ScenarioLibrary
+    {
         var scenarios: [Scenario] = []
         for path in try scenarioFiles(in: paths) {
             do throws(ScenarioLoadError) {
                 let scenario = try ScenarioLoader.load(path: path)
                 if let existing = scenarios.first(where: { $0.name == scenario.name }) {
-                    throw ScenarioLoadError(path: path, line: nil, key: "name", message: "\"\(scenario.name)\" is already defined in \(existing.path)")
+                    throw ScenarioLoadError(
+                        path: path, line: nil, key: "name",
+                        message: "\"\(scenario.name)\" is already defined in \(existing.path)")
                 }
                 scenarios.append(scenario)
             } catch {
@@ -106,7 +117,10 @@ public final class ScenarioLibrary: Sendable {
             guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
                 throw ScenarioLoadError(path: path, line: nil, key: nil, message: "no such file or folder")
             }
-            guard isDirectory.boolValue else { result.append(path); continue }
+            guard isDirectory.boolValue else {
+                result.append(path)
+                continue
+            }
             let found = (FileManager.default.enumerator(atPath: path)?.allObjects as? [String] ?? [])
                 .filter { name in extensions.contains { name.hasSuffix($0) } }
                 .sorted()

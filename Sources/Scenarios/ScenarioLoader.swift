@@ -10,7 +10,8 @@ public enum ScenarioLoader {
 
     /// Loads the scenario file at `path`.
     public static func load(path: String) throws(ScenarioLoadError) -> Scenario {
-        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
+        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8)
+        else {
             throw ScenarioLoadError(path: path, line: nil, key: nil, message: "cannot read the file as UTF-8 text")
         }
         return try load(text: text, path: path)
@@ -36,7 +37,8 @@ public enum ScenarioLoader {
         let nameNode = try fields.required("name")
         let name = try nameNode.string()
         guard name.range(of: "^[a-z0-9][a-z0-9._-]*$", options: .regularExpression) != nil else {
-            throw nameNode.failure("\"\(name)\" is not a valid scenario name: use lowercase letters, digits, '.', '_' and '-'")
+            throw nameNode.failure(
+                "\"\(name)\" is not a valid scenario name: use lowercase letters, digits, '.', '_' and '-'")
         }
         let stepsNode = try fields.required("steps")
         let stepNodes = try stepsNode.list()
@@ -44,7 +46,11 @@ public enum ScenarioLoader {
         var steps: [ScenarioStep] = []
         for node in stepNodes { steps.append(try StepReader.read(node)) }
         let seed: UInt64
-        if let seedNode = fields["seed"] { seed = UInt64(bitPattern: Int64(try seedNode.int())) } else { seed = SeededRandom.seed(for: name) }
+        if let seedNode = fields["seed"] {
+            seed = UInt64(bitPattern: Int64(try seedNode.int()))
+        } else {
+            seed = SeededRandom.seed(for: name)
+        }
         return Scenario(
             name: name,
             description: try fields["description"]?.string(),
@@ -52,24 +58,33 @@ public enum ScenarioLoader {
             provider: try fields["provider"]?.string() ?? "OpenAI",
             seed: seed,
             match: try fields["match"].map { (node) throws(ScenarioLoadError) in try readMatch(node) },
-            afterLast: Scenario.AfterLast(rawValue: try fields["after_last"]?.choice(Scenario.AfterLast.allCases.map(\.rawValue)) ?? "repeat_last")!,
+            afterLast: Scenario.AfterLast(
+                rawValue: try fields["after_last"]?.choice(Scenario.AfterLast.allCases.map(\.rawValue)) ?? "repeat_last"
+            )!,
             steps: steps,
             path: path)
     }
 
     static func readMatch(_ node: SourceNode) throws(ScenarioLoadError) -> MatchRule {
         let fields = try node.mapping(allowed: ["path", "model", "contains"])
-        let rule = MatchRule(path: try fields["path"]?.string(), model: try fields["model"]?.string(), contains: try fields["contains"]?.string())
-        if rule.path == nil && rule.model == nil && rule.contains == nil { throw node.failure("give at least one of path, model, contains") }
+        let rule = MatchRule(
+            path: try fields["path"]?.string(), model: try fields["model"]?.string(),
+            contains: try fields["contains"]?.string())
+        if rule.path == nil && rule.model == nil && rule.contains == nil {
+            throw node.failure("give at least one of path, model, contains")
+        }
         return rule
     }
 
     static func syntaxError(_ error: YamlError, path: String) -> ScenarioLoadError {
         switch error {
-        case let .scanner(_, problem, mark, _), let .parser(_, problem, mark, _), let .composer(_, problem, mark, _):
+        case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _),
+            .composer(_, let problem, let mark, _):
             return ScenarioLoadError(path: path, line: mark.line, key: nil, message: "invalid YAML: \(problem)")
-        case let .duplicatedKeysInMapping(duplicates, context):
-            return ScenarioLoadError(path: path, line: context.mark.line, key: duplicates.joined(separator: ", "), message: "the key appears twice")
+        case .duplicatedKeysInMapping(let duplicates, let context):
+            return ScenarioLoadError(
+                path: path, line: context.mark.line, key: duplicates.joined(separator: ", "),
+                message: "the key appears twice")
         default:
             return ScenarioLoadError(path: path, line: nil, key: nil, message: "invalid YAML: \(error)")
         }

@@ -11,16 +11,21 @@ public enum ScenarioRendering {
         public let script: ResponseScript?
     }
 
-    public static func render(_ scenario: Scenario, stepIndex: Int, dialect: Dialect, stream: Bool, model: String?) throws(RenderError) -> Result {
+    public static func render(_ scenario: Scenario, stepIndex: Int, dialect: Dialect, stream: Bool, model: String?)
+        throws(RenderError) -> Result
+    {
         switch scenario.steps[stepIndex] {
-        case let .error(error, ttftMs):
+        case .error(let error, let ttftMs):
             return Result(plan: ScriptPlanBuilder.errorPlan(error, dialect: dialect, offsetMs: ttftMs), script: nil)
         case .response(let step):
             var plan: PlaybackPlan
             var script: ResponseScript?
             if let base = step.base {
                 plan = PlaybackPlan(replaying: base.recorded)
-                if let fault = step.fault { ScriptPlanBuilder.apply(fault, at: position(afterDataFrames: fault.afterTokens, in: plan), to: &plan.steps) }
+                if let fault = step.fault {
+                    ScriptPlanBuilder.apply(
+                        fault, at: position(afterDataFrames: fault.afterTokens, in: plan), to: &plan.steps)
+                }
             } else {
                 let compiled = ScenarioCompiler.script(step, of: scenario, stepIndex: stepIndex, requestModel: model)
                 plan = try ScriptPlanBuilder.plan(compiled, dialect: dialect, stream: stream)

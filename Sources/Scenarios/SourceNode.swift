@@ -35,11 +35,13 @@ struct SourceNode {
             guard let name = key.string else { throw failure("keys must be strings") }
             let entry = child(value, name)
             guard allowed.contains(name) else {
-                throw ScenarioLoadError(path: path, line: key.mark?.line, key: entry.keyPath,
-                                        message: "unknown key; allowed keys here: \(allowed.joined(separator: ", "))")
+                throw ScenarioLoadError(
+                    path: path, line: key.mark?.line, key: entry.keyPath,
+                    message: "unknown key; allowed keys here: \(allowed.joined(separator: ", "))")
             }
             guard !entries.contains(where: { $0.0 == name }) else {
-                throw ScenarioLoadError(path: path, line: key.mark?.line, key: entry.keyPath, message: "the key appears twice")
+                throw ScenarioLoadError(
+                    path: path, line: key.mark?.line, key: entry.keyPath, message: "the key appears twice")
             }
             entries.append((name, entry))
         }
@@ -48,7 +50,9 @@ struct SourceNode {
 
     func list() throws(ScenarioLoadError) -> [SourceNode] {
         guard case .sequence(let sequence) = node else { throw failure("expected a list, found \(kind)") }
-        return sequence.enumerated().map { SourceNode(node: $0.element, path: path, keyPath: "\(keyPath)[\($0.offset)]") }
+        return sequence.enumerated().map {
+            SourceNode(node: $0.element, path: path, keyPath: "\(keyPath)[\($0.offset)]")
+        }
     }
 
     func string() throws(ScenarioLoadError) -> String {
@@ -59,8 +63,12 @@ struct SourceNode {
     }
 
     func int(in range: ClosedRange<Int> = Int.min...Int.max) throws(ScenarioLoadError) -> Int {
-        guard let value = node.int else { throw failure("expected an integer, found \(node.string.map { "\"\($0)\"" } ?? kind)") }
-        guard range.contains(value) else { throw failure("\(value) is outside \(range.lowerBound)...\(range.upperBound)") }
+        guard let value = node.int else {
+            throw failure("expected an integer, found \(node.string.map { "\"\($0)\"" } ?? kind)")
+        }
+        guard range.contains(value) else {
+            throw failure("\(value) is outside \(range.lowerBound)...\(range.upperBound)")
+        }
         return value
     }
 
@@ -73,14 +81,18 @@ struct SourceNode {
     }
 
     func bool() throws(ScenarioLoadError) -> Bool {
-        guard let value = node.bool else { throw failure("expected true or false, found \(node.string.map { "\"\($0)\"" } ?? kind)") }
+        guard let value = node.bool else {
+            throw failure("expected true or false, found \(node.string.map { "\"\($0)\"" } ?? kind)")
+        }
         return value
     }
 
     /// One of `allowed`, named in the error otherwise.
     func choice(_ allowed: [String]) throws(ScenarioLoadError) -> String {
         let value = try string()
-        guard allowed.contains(value) else { throw failure("\"\(value)\" is not one of \(allowed.joined(separator: ", "))") }
+        guard allowed.contains(value) else {
+            throw failure("\"\(value)\" is not one of \(allowed.joined(separator: ", "))")
+        }
         return value
     }
 
@@ -90,7 +102,9 @@ struct SourceNode {
         case .scalar(let scalar):
             if node.null != nil && scalar.style == .plain { return .null }
             if scalar.style == .plain, let bool = node.bool { return .bool(bool) }
-            if scalar.style == .plain, node.int != nil || node.float != nil, let number = try? JSONParser.parse(scalar.string), case .number = number {
+            if scalar.style == .plain, node.int != nil || node.float != nil,
+                let number = try? JSONParser.parse(scalar.string), case .number = number
+            {
                 return number
             }
             if scalar.style == .plain, let int = node.int { return .int(int) }
@@ -120,13 +134,17 @@ struct Fields {
     let entries: [(String, SourceNode)]
 
     subscript(key: String) -> SourceNode? {
-        guard let node = entries.first(where: { $0.0 == key })?.1, !(node.node.null != nil && node.node.scalar?.style == .plain) else { return nil }
+        guard let node = entries.first(where: { $0.0 == key })?.1,
+            !(node.node.null != nil && node.node.scalar?.style == .plain)
+        else { return nil }
         return node
     }
 
     func required(_ key: String) throws(ScenarioLoadError) -> SourceNode {
         guard let node = self[key] else {
-            throw ScenarioLoadError(path: owner.path, line: owner.line, key: owner.keyPath.isEmpty ? key : "\(owner.keyPath).\(key)", message: "is required")
+            throw ScenarioLoadError(
+                path: owner.path, line: owner.line, key: owner.keyPath.isEmpty ? key : "\(owner.keyPath).\(key)",
+                message: "is required")
         }
         return node
     }

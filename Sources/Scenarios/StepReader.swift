@@ -4,8 +4,11 @@ import Playback
 
 /// Reads one step of a scenario file.
 enum StepReader {
-    static let keys = ["status", "headers", "error", "reasoning", "text", "tool_calls", "interleave", "chunking", "finish_reason",
-                       "native_finish_reason", "usage", "timing", "keepalive", "midstream_error", "fault", "line_endings", "done", "base"]
+    static let keys = [
+        "status", "headers", "error", "reasoning", "text", "tool_calls", "interleave", "chunking", "finish_reason",
+        "native_finish_reason", "usage", "timing", "keepalive", "midstream_error", "fault", "line_endings", "done",
+        "base",
+    ]
     static let errorStepKeys: Set<String> = ["status", "headers", "error", "timing"]
     static let finishReasons = ["stop", "length", "tool_calls", "content_filter", "error"]
 
@@ -16,10 +19,12 @@ enum StepReader {
             throw statusNode.failure("\(status) is not 200 or an error status (400–599)")
         }
         let headers = try fields["headers"].map { (node) throws(ScenarioLoadError) in try readHeaders(node) } ?? []
-        let timing = try fields["timing"].map { (node) throws(ScenarioLoadError) in try readTiming(node) } ?? TimingSpec()
+        let timing =
+            try fields["timing"].map { (node) throws(ScenarioLoadError) in try readTiming(node) } ?? TimingSpec()
         if status >= 400 {
             for (key, entry) in fields.entries where !errorStepKeys.contains(key) {
-                throw entry.failure("is not allowed in an error step (status \(status)); allowed: status, headers, error, timing")
+                throw entry.failure(
+                    "is not allowed in an error step (status \(status)); allowed: status, headers, error, timing")
             }
             let error = try readError(try fields.required("error"), status: status, headers: headers)
             return .error(error, ttftMs: timing.ttftMs)
@@ -30,21 +35,29 @@ enum StepReader {
         step.timing = timing
         step.reasoning = try fields["reasoning"].map { (node) throws(ScenarioLoadError) in try readReasoning(node) }
         step.text = try fields["text"]?.string()
-        step.toolCalls = try fields["tool_calls"].map { (node) throws(ScenarioLoadError) in try readToolCalls(node) } ?? []
+        step.toolCalls =
+            try fields["tool_calls"].map { (node) throws(ScenarioLoadError) in try readToolCalls(node) } ?? []
         step.interleave = try fields["interleave"]?.bool() ?? false
-        step.chunking = try fields["chunking"].map { (node) throws(ScenarioLoadError) in try readChunking(node) } ?? Chunking()
+        step.chunking =
+            try fields["chunking"].map { (node) throws(ScenarioLoadError) in try readChunking(node) } ?? Chunking()
         step.finishReason = try fields["finish_reason"]?.choice(finishReasons)
         step.nativeFinishReason = try fields["native_finish_reason"]?.string()
         step.usage = try fields["usage"].map { (node) throws(ScenarioLoadError) in try readUsage(node) } ?? UsageSpec()
-        step.keepAlive = try fields["keepalive"].map { (node) throws(ScenarioLoadError) in try readKeepAlive(node) } ?? KeepAliveSpec()
-        step.midstreamError = try fields["midstream_error"].map { (node) throws(ScenarioLoadError) in try readMidstreamError(node) }
+        step.keepAlive =
+            try fields["keepalive"].map { (node) throws(ScenarioLoadError) in try readKeepAlive(node) }
+            ?? KeepAliveSpec()
+        step.midstreamError = try fields["midstream_error"].map { (node) throws(ScenarioLoadError) in
+            try readMidstreamError(node)
+        }
         step.fault = try fields["fault"].map { (node) throws(ScenarioLoadError) in try readFault(node) }
         step.crlf = try fields["line_endings"]?.choice(["lf", "crlf"]) == "crlf"
         step.done = try fields["done"]?.bool() ?? true
         if let baseNode = fields["base"] {
             step.base = try readBase(baseNode)
             for (key, entry) in fields.entries where !["base", "fault", "headers", "status"].contains(key) {
-                throw entry.failure("cannot be combined with base: the recording supplies content and timing; only fault and headers may be added")
+                throw entry.failure(
+                    "cannot be combined with base: the recording supplies content and timing; only fault and headers may be added"
+                )
             }
         } else if step.text == nil && step.reasoning == nil && step.toolCalls.isEmpty {
             throw node.failure("a response step needs text, reasoning, tool_calls or base")
@@ -53,7 +66,9 @@ enum StepReader {
     }
 
     static func readHeaders(_ node: SourceNode) throws(ScenarioLoadError) -> [(String, String)] {
-        guard case .mapping(let mapping) = node.node else { throw node.failure("expected a mapping of header names to values") }
+        guard case .mapping(let mapping) = node.node else {
+            throw node.failure("expected a mapping of header names to values")
+        }
         var headers: [(String, String)] = []
         for (key, value) in mapping {
             guard let name = key.string, !name.isEmpty else { throw node.failure("header names must be text") }
@@ -62,23 +77,33 @@ enum StepReader {
         return headers
     }
 
-    static func readError(_ node: SourceNode, status: Int, headers: [(String, String)]) throws(ScenarioLoadError) -> HTTPErrorSpec {
+    static func readError(_ node: SourceNode, status: Int, headers: [(String, String)]) throws(ScenarioLoadError)
+        -> HTTPErrorSpec
+    {
         let fields = try node.mapping(allowed: ["message", "error_type", "metadata"])
         var metadata: [(String, JSONValue)] = []
         if let metadataNode = fields["metadata"] {
-            guard case .object(let pairs) = try metadataNode.json() else { throw metadataNode.failure("expected a mapping") }
+            guard case .object(let pairs) = try metadataNode.json() else {
+                throw metadataNode.failure("expected a mapping")
+            }
             metadata = pairs
         }
-        return HTTPErrorSpec(status: status, message: try fields.required("message").string(), errorType: try fields["error_type"]?.string(),
-                             metadata: metadata, headers: headers)
+        return HTTPErrorSpec(
+            status: status, message: try fields.required("message").string(),
+            errorType: try fields["error_type"]?.string(),
+            metadata: metadata, headers: headers)
     }
 
     static func readReasoning(_ node: SourceNode) throws(ScenarioLoadError) -> ReasoningSpec {
         if case .scalar = node.node { return ReasoningSpec(text: try node.string()) }
         let fields = try node.mapping(allowed: ["text", "summary", "encrypted", "signature", "format"])
-        let spec = ReasoningSpec(text: try fields["text"]?.string(), summary: try fields["summary"]?.string(), encrypted: try fields["encrypted"]?.string(),
-                                 signature: try fields["signature"]?.string(), format: try fields["format"]?.string())
-        if spec.text == nil && spec.summary == nil && spec.encrypted == nil { throw node.failure("give at least one of text, summary, encrypted") }
+        let spec = ReasoningSpec(
+            text: try fields["text"]?.string(), summary: try fields["summary"]?.string(),
+            encrypted: try fields["encrypted"]?.string(),
+            signature: try fields["signature"]?.string(), format: try fields["format"]?.string())
+        if spec.text == nil && spec.summary == nil && spec.encrypted == nil {
+            throw node.failure("give at least one of text, summary, encrypted")
+        }
         return spec
     }
 
@@ -90,12 +115,16 @@ enum StepReader {
             if let argumentsNode = fields["arguments"] {
                 if case .scalar = argumentsNode.node {
                     arguments = try argumentsNode.string()
-                    guard (try? JSONParser.parse(arguments)) != nil else { throw argumentsNode.failure("is text but not valid JSON") }
+                    guard (try? JSONParser.parse(arguments)) != nil else {
+                        throw argumentsNode.failure("is text but not valid JSON")
+                    }
                 } else {
                     arguments = JSONWriter.string(try argumentsNode.json())
                 }
             }
-            calls.append(ToolCallSpec(name: try fields.required("name").string(), arguments: arguments, id: try fields["id"]?.string()))
+            calls.append(
+                ToolCallSpec(
+                    name: try fields.required("name").string(), arguments: arguments, id: try fields["id"]?.string()))
         }
         guard !calls.isEmpty else { throw node.failure("must list at least one call (or leave tool_calls out)") }
         return calls
@@ -119,7 +148,9 @@ enum StepReader {
     }
 
     static func readUsage(_ node: SourceNode) throws(ScenarioLoadError) -> UsageSpec {
-        let fields = try node.mapping(allowed: ["prompt_tokens", "completion_tokens", "reasoning_tokens", "cached_tokens", "cost"])
+        let fields = try node.mapping(allowed: [
+            "prompt_tokens", "completion_tokens", "reasoning_tokens", "cached_tokens", "cost",
+        ])
         var usage = UsageSpec()
         usage.promptTokens = try fields["prompt_tokens"]?.int(in: 0...Int.max)
         usage.completionTokens = try fields["completion_tokens"]?.int(in: 0...Int.max)
@@ -145,7 +176,8 @@ enum StepReader {
         if let pausesNode = fields["pauses"] {
             for entry in try pausesNode.list() {
                 let pause = try entry.mapping(allowed: ["after", "ms"])
-                timing.pauses.append((try pause.required("after").int(in: 0...Int.max), try pause.required("ms").number()))
+                timing.pauses.append(
+                    (try pause.required("after").int(in: 0...Int.max), try pause.required("ms").number()))
             }
         }
         return timing
@@ -162,10 +194,11 @@ enum StepReader {
     static func readMidstreamError(_ node: SourceNode) throws(ScenarioLoadError) -> MidstreamError {
         let fields = try node.mapping(allowed: ["after", "code", "message", "error_type", "provider_code"])
         let code = try fields["code"]?.int(in: 400...599) ?? 502
-        return MidstreamError(afterTokens: try fields.required("after").int(in: 0...Int.max), code: code,
-                              message: try fields["message"]?.string() ?? "Provider disconnected unexpectedly",
-                              errorType: try fields["error_type"]?.string() ?? HTTPErrorSpec.defaultErrorType(code),
-                              providerCode: try fields["provider_code"]?.string())
+        return MidstreamError(
+            afterTokens: try fields.required("after").int(in: 0...Int.max), code: code,
+            message: try fields["message"]?.string() ?? "Provider disconnected unexpectedly",
+            errorType: try fields["error_type"]?.string() ?? HTTPErrorSpec.defaultErrorType(code),
+            providerCode: try fields["provider_code"]?.string())
     }
 
     static func readFault(_ node: SourceNode) throws(ScenarioLoadError) -> WireFault {
@@ -185,9 +218,12 @@ enum StepReader {
         let path = relative.hasPrefix("/") ? relative : (folder as NSString).appendingPathComponent(relative)
         let number = try fields["interaction"]?.int(in: 1...Int.max) ?? 1
         let file: CassetteFile
-        do { file = try CassetteReader.read(path: path) } catch { throw cassetteNode.failure("cannot use the cassette: \(error)") }
+        do { file = try CassetteReader.read(path: path) } catch {
+            throw cassetteNode.failure("cannot use the cassette: \(error)")
+        }
         guard number <= file.interactions.count else {
-            throw (fields["interaction"] ?? cassetteNode).failure("\(path) has \(file.interactions.count) interactions; there is no interaction \(number)")
+            throw (fields["interaction"] ?? cassetteNode).failure(
+                "\(path) has \(file.interactions.count) interactions; there is no interaction \(number)")
         }
         return BaseInteraction(cassette: path, number: number, recorded: file.interactions[number - 1])
     }

@@ -8,7 +8,10 @@ enum TextChunker {
             var current = ""
             for character in text {
                 current.append(character)
-                if current.count == size { pieces.append(current); current = "" }
+                if current.count == size {
+                    pieces.append(current)
+                    current = ""
+                }
             }
             if !current.isEmpty { pieces.append(current) }
             return pieces

@@ -17,7 +17,8 @@ struct CassetteDamageTests {
             #expect(file.interactions == Array(Fixtures.interactions.prefix(3)), "cut \(cut) bytes")
             #expect(file.warnings.count == 1)
             #expect(file.warnings.first?.interaction == 4)
-            #expect(file.warnings.first?.description.contains("x.cassette.jsonl.gz: interaction 4 is incomplete") == true)
+            #expect(
+                file.warnings.first?.description.contains("x.cassette.jsonl.gz: interaction 4 is incomplete") == true)
         }
     }
 
@@ -59,25 +60,37 @@ struct CassetteDamageTests {
 
     @Test("an unknown major version is refused by name")
     func unknownMajor() throws {
-        let bytes = Array(#"{"format":"mockrouter-cassette","version":"2.0","created":"","tool":"future"}"#.utf8) + [0x0A]
-        let error = #expect(throws: CassetteError.self) { try CassetteReader.decode(bytes, path: "future.cassette.jsonl") }
-        #expect(error?.description == "future.cassette.jsonl: line 1 (header): cassette format version 2.0 is not supported: this reader knows 1.x; upgrade mockrouter to read it")
+        let bytes =
+            Array(#"{"format":"mockrouter-cassette","version":"2.0","created":"","tool":"future"}"#.utf8) + [0x0A]
+        let error = #expect(throws: CassetteError.self) {
+            try CassetteReader.decode(bytes, path: "future.cassette.jsonl")
+        }
+        #expect(
+            error?.description
+                == "future.cassette.jsonl: line 1 (header): cassette format version 2.0 is not supported: this reader knows 1.x; upgrade mockrouter to read it"
+        )
     }
 
     @Test("a newer minor version is read, ignoring keys it does not know")
     func newerMinor() throws {
-        var text = #"{"format":"mockrouter-cassette","version":"1.7","created":"","tool":"future","extra":{"x":1}}"# + "\n"
+        var text =
+            #"{"format":"mockrouter-cassette","version":"1.7","created":"","tool":"future","extra":{"x":1}}"# + "\n"
         text += String(decoding: CassetteWriter.encodeLine(Fixtures.interactions[0].jsonValue), as: UTF8.self)
         let file = try CassetteReader.decode(Array(text.utf8), path: "m")
         #expect(file.header.version == FormatVersion(major: 1, minor: 7))
         #expect(file.interactions.count == 1)
     }
 
-    @Test("another format's file, an empty file and a bad field are errors with their place", arguments: [
-        (#"{"format":"vcr","version":"1.0"}"#, "line 1 (header): not a MockRouter cassette"),
-        ("", "line 1 (header): the file is empty"),
-        (#"{"format":"mockrouter-cassette","version":"one"}"#, #"line 1 (header): version expected "MAJOR.MINOR", found "one""#),
-    ])
+    @Test(
+        "another format's file, an empty file and a bad field are errors with their place",
+        arguments: [
+            (#"{"format":"vcr","version":"1.0"}"#, "line 1 (header): not a MockRouter cassette"),
+            ("", "line 1 (header): the file is empty"),
+            (
+                #"{"format":"mockrouter-cassette","version":"one"}"#,
+                #"line 1 (header): version expected "MAJOR.MINOR", found "one""#
+            ),
+        ])
     func badHeaders(text: String, expected: String) throws {
         let error = #expect(throws: CassetteError.self) { try CassetteReader.decode(Array(text.utf8), path: "f") }
         #expect(error?.description.contains(expected) == true, "\(String(describing: error))")
@@ -86,9 +99,14 @@ struct CassetteDamageTests {
     @Test("field errors name the path inside the interaction")
     func fieldPath() throws {
         let header = String(decoding: CassetteWriter.encodeLine(Fixtures.header.jsonValue), as: UTF8.self)
-        let line = #"{"request":{"method":"GET","path":"/api/v1/models","headers":[]},"response":{"status":200,"headers":[],"body":{"sse":[{"offset_ms":"soon","text":"data: x\n\n"}]}}}"#
-        let error = #expect(throws: CassetteError.self) { try CassetteReader.decode(Array((header + line + "\n").utf8), path: "f") }
-        #expect(error?.description == "f: line 2 (interaction 1): response.body.sse[0].offset_ms expected a number, found string")
+        let line =
+            #"{"request":{"method":"GET","path":"/api/v1/models","headers":[]},"response":{"status":200,"headers":[],"body":{"sse":[{"offset_ms":"soon","text":"data: x\n\n"}]}}}"#
+        let error = #expect(throws: CassetteError.self) {
+            try CassetteReader.decode(Array((header + line + "\n").utf8), path: "f")
+        }
+        #expect(
+            error?.description
+                == "f: line 2 (interaction 1): response.body.sse[0].offset_ms expected a number, found string")
     }
 
     @Test("integrity: offsets going backwards and frames without a blank line are reported")
@@ -98,9 +116,13 @@ struct CassetteDamageTests {
             frames[1].offsetMs = -1
             interaction.response.body = .sse(frames)
         }
-        let issues = CassetteIntegrity.issues(in: CassetteFile(path: "f", header: Fixtures.header, interactions: [interaction]))
+        let issues = CassetteIntegrity.issues(
+            in: CassetteFile(path: "f", header: Fixtures.header, interactions: [interaction]))
         #expect(issues.map(\.description).contains { $0.contains("does not end with a blank line") })
         #expect(issues.map(\.description).contains { $0.contains("earlier than the one before it") })
-        #expect(CassetteIntegrity.issues(in: CassetteFile(path: "f", header: Fixtures.header, interactions: Fixtures.interactions)).isEmpty)
+        #expect(
+            CassetteIntegrity.issues(
+                in: CassetteFile(path: "f", header: Fixtures.header, interactions: Fixtures.interactions)
+            ).isEmpty)
     }
 }

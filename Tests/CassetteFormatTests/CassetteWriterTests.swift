@@ -4,7 +4,9 @@ import Testing
 
 @Suite("Crash-safe appending")
 struct CassetteWriterTests {
-    @Test("appending writes the header once and one record per interaction", arguments: ["a.cassette.jsonl.gz", "a.cassette.jsonl"])
+    @Test(
+        "appending writes the header once and one record per interaction",
+        arguments: ["a.cassette.jsonl.gz", "a.cassette.jsonl"])
     func append(name: String) async throws {
         let path = Fixtures.temporaryPath(name)
         let writer = try CassetteWriter(appendingTo: path, header: Fixtures.header)
@@ -13,7 +15,9 @@ struct CassetteWriterTests {
         for interaction in Fixtures.interactions.dropFirst(2) { try await reopened.append(interaction) }
         let file = try CassetteReader.read(path: path)
         #expect(file.interactions == Fixtures.interactions)
-        #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == Data(Fixtures.appended(Fixtures.interactions, compressed: name.hasSuffix(".gz"))))
+        #expect(
+            try Data(contentsOf: URL(fileURLWithPath: path))
+                == Data(Fixtures.appended(Fixtures.interactions, compressed: name.hasSuffix(".gz"))))
     }
 
     @Test("concurrent appends all land, each line whole and readable")
@@ -37,15 +41,21 @@ struct CassetteWriterTests {
         let appendedSize = try Data(contentsOf: URL(fileURLWithPath: path)).count
         try writer.finish()
         let compacted = Array(try Data(contentsOf: URL(fileURLWithPath: path)))
-        #expect(compacted == CassetteWriter.encode(header: Fixtures.header, interactions: Fixtures.interactions, compressed: true))
+        #expect(
+            compacted
+                == CassetteWriter.encode(header: Fixtures.header, interactions: Fixtures.interactions, compressed: true)
+        )
         #expect(try Gzip.decompress(compacted).completeMembers == 1)
         #expect(compacted.count < appendedSize)
         await #expect(throws: CassetteError.self) { try await writer.append(Fixtures.chat("late")) }
 
         let resumed = try CassetteWriter(appendingTo: path, header: Fixtures.header)
         try await resumed.append(Fixtures.chat("next session"))
-        #expect(try CassetteReader.read(path: path).interactions == Fixtures.interactions + [Fixtures.chat("next session")])
-        let leftovers = try FileManager.default.contentsOfDirectory(atPath: (path as NSString).deletingLastPathComponent).filter { $0.hasSuffix(".tmp") }
+        #expect(
+            try CassetteReader.read(path: path).interactions == Fixtures.interactions + [Fixtures.chat("next session")])
+        let leftovers = try FileManager.default.contentsOfDirectory(
+            atPath: (path as NSString).deletingLastPathComponent
+        ).filter { $0.hasSuffix(".tmp") }
         #expect(leftovers.isEmpty)
     }
 
@@ -76,7 +86,9 @@ struct CassetteWriterTests {
         var reason: CassetteError?
         try writer.finish { reason = $0 }
         #expect(reason?.description.contains("hard links") == true)
-        #expect(Array(try Data(contentsOf: URL(fileURLWithPath: other))) == Fixtures.appended(Fixtures.interactions, compressed: true))
+        #expect(
+            Array(try Data(contentsOf: URL(fileURLWithPath: other)))
+                == Fixtures.appended(Fixtures.interactions, compressed: true))
         #expect(try CassetteReader.read(path: path).interactions == Fixtures.interactions)
     }
 
@@ -86,7 +98,9 @@ struct CassetteWriterTests {
         let writer = try CassetteWriter(appendingTo: path, header: Fixtures.header)
         for interaction in Fixtures.interactions { try await writer.append(interaction) }
         try writer.finish()
-        #expect(Array(try Data(contentsOf: URL(fileURLWithPath: path))) == Fixtures.appended(Fixtures.interactions, compressed: false))
+        #expect(
+            Array(try Data(contentsOf: URL(fileURLWithPath: path)))
+                == Fixtures.appended(Fixtures.interactions, compressed: false))
     }
 
     @Test("a file killed inside its fourth record loads three, and appending resumes after the third")
@@ -107,10 +121,13 @@ struct CassetteWriterTests {
         #expect(file.interactions == Array(Fixtures.interactions.prefix(3)) + [Fixtures.chat("after the crash")])
     }
 
-    @Test("a cassette whose last line lost its newline (hand edit) gets one before the next append", arguments: [false, true])
+    @Test(
+        "a cassette whose last line lost its newline (hand edit) gets one before the next append",
+        arguments: [false, true])
     func missingFinalNewline(compressed: Bool) async throws {
         let path = Fixtures.temporaryPath(compressed ? "n.cassette.jsonl.gz" : "n.cassette.jsonl")
-        var text = CassetteWriter.encode(header: Fixtures.header, interactions: [Fixtures.chat("one")], compressed: false)
+        var text = CassetteWriter.encode(
+            header: Fixtures.header, interactions: [Fixtures.chat("one")], compressed: false)
         text.removeLast()
         try Data(compressed ? Gzip.compress(text) : text).write(to: URL(fileURLWithPath: path))
         try await CassetteWriter(appendingTo: path, header: Fixtures.header).append(Fixtures.chat("two"))
@@ -122,7 +139,8 @@ struct CassetteWriterTests {
     @Test("gzip is detected by content when appending, whatever the name says")
     func compressionByContent() async throws {
         let path = Fixtures.temporaryPath("misnamed.cassette.jsonl")
-        try Data(CassetteWriter.encode(header: Fixtures.header, interactions: [Fixtures.chat("one")], compressed: true)).write(to: URL(fileURLWithPath: path))
+        try Data(CassetteWriter.encode(header: Fixtures.header, interactions: [Fixtures.chat("one")], compressed: true))
+            .write(to: URL(fileURLWithPath: path))
         try await CassetteWriter(appendingTo: path, header: Fixtures.header).append(Fixtures.chat("two"))
         #expect(Gzip.isGzip(Array(try Data(contentsOf: URL(fileURLWithPath: path)))))
         #expect(try CassetteReader.read(path: path).interactions.count == 2)
@@ -141,6 +159,7 @@ struct CassetteWriterTests {
         let error = #expect(throws: CassetteError.self) {
             try CassetteWriter(appendingTo: "/nonexistent-folder/x.cassette.jsonl.gz", header: Fixtures.header)
         }
-        #expect(error?.description.hasPrefix("/nonexistent-folder/x.cassette.jsonl.gz: cannot open for writing") == true)
+        #expect(
+            error?.description.hasPrefix("/nonexistent-folder/x.cassette.jsonl.gz: cannot open for writing") == true)
     }
 }

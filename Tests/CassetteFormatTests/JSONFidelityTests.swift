@@ -3,12 +3,14 @@ import Testing
 
 @Suite("JSON fidelity")
 struct JSONFidelityTests {
-    @Test("compact JSON survives parse + write byte for byte", arguments: [
-        #"{"b":1,"a":[true,false,null],"c":{"z":"x","y":0.00000315}}"#,
-        #"{"n":1e-7,"m":-0.0,"big":12345678901234567890,"f":1.50}"#,
-        #"{"s":"quote \" backslash \\ newline \n tab \t ctrl \u0001 é 日本 🎉"}"#,
-        #"[]"#, #"{}"#, #""plain""#, #"0"#,
-    ])
+    @Test(
+        "compact JSON survives parse + write byte for byte",
+        arguments: [
+            #"{"b":1,"a":[true,false,null],"c":{"z":"x","y":0.00000315}}"#,
+            #"{"n":1e-7,"m":-0.0,"big":12345678901234567890,"f":1.50}"#,
+            #"{"s":"quote \" backslash \\ newline \n tab \t ctrl \u0001 é 日本 🎉"}"#,
+            #"[]"#, #"{}"#, #""plain""#, #"0"#,
+        ])
     func roundTrip(_ text: String) throws {
         let value = try JSONParser.parse(text)
         #expect(JSONWriter.string(value) == text)
@@ -26,9 +28,12 @@ struct JSONFidelityTests {
         #expect(JSONWriter.string(value) == #"{"a":[1,2]}"#)
     }
 
-    @Test("invalid documents are refused with an offset", arguments: [
-        "", "{", #"{"a":}"#, "[1,]", "01", "1.", "-", "tru", #""unterminated"#, "{} x", #"{"a" 1}"#, "\"bad \\q escape\"", "\"ctrl \u{01}\"",
-    ])
+    @Test(
+        "invalid documents are refused with an offset",
+        arguments: [
+            "", "{", #"{"a":}"#, "[1,]", "01", "1.", "-", "tru", #""unterminated"#, "{} x", #"{"a" 1}"#,
+            "\"bad \\q escape\"", "\"ctrl \u{01}\"",
+        ])
     func invalid(_ text: String) {
         #expect(throws: JSONParser.Failure.self) { try JSONParser.parse(text) }
     }

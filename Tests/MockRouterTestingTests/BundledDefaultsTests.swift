@@ -19,7 +19,8 @@ struct BundledDefaultsTests {
         #expect(embedded.map(\.name) == names, Comment(rawValue: hint))
         for file in embedded {
             let onDisk = FileManager.default.contents(atPath: directory.appendingPathComponent(file.name).path)
-            #expect(onDisk.map { [UInt8]($0) } == file.bytes, Comment(rawValue: "\(folder)/\(file.name) differs: \(hint)"))
+            #expect(
+                onDisk.map { [UInt8]($0) } == file.bytes, Comment(rawValue: "\(folder)/\(file.name) differs: \(hint)"))
         }
     }
 

@@ -25,7 +25,8 @@ struct ScenarioBuilderTests {
     static let built: [@Sendable () throws -> Scenario] = [
         {
             try Scenario("hello", model: "openai/gpt-4o-mini") {
-                ResponseStep.text("Hi there! How can I help you today?").usage(prompt: 9, completion: 10, cost: 0.00000735)
+                ResponseStep.text("Hi there! How can I help you today?").usage(
+                    prompt: 9, completion: 10, cost: 0.00000735)
             }
         },
         {
@@ -58,7 +59,8 @@ struct ScenarioBuilderTests {
                     The user wants 17 × 24. Split it: 17 × 20 = 340 and 17 × 4 = 68, so the product is 408. \
                     Check the other way round: 24 × 17 = 240 + 168 = 408. Both agree, so I can answer briefly.
                     """,
-                    signature: try bundledSignature())
+                    signature: try bundledSignature()
+                )
                 .text("17 × 24 = 408.").usage(prompt: 21, completion: 118, reasoning: 97, cost: 0.001833)
             }
         },
@@ -70,7 +72,8 @@ struct ScenarioBuilderTests {
         },
         {
             try Scenario("stall") {
-                ResponseStep.text("The Eiffel Tower was completed in 1889 for the World's Fair in Paris.").fault(.stall, after: 3)
+                ResponseStep.text("The Eiffel Tower was completed in 1889 for the World's Fair in Paris.").fault(
+                    .stall, after: 3)
             }
         },
         {
@@ -92,13 +95,16 @@ struct ScenarioBuilderTests {
         },
         {
             try Scenario("malformed-chunk") {
-                ResponseStep.text("Water boils at 100 degrees Celsius at sea level, and at lower temperatures higher up.")
-                    .fault(.malformed, after: 4)
+                ResponseStep.text(
+                    "Water boils at 100 degrees Celsius at sea level, and at lower temperatures higher up."
+                )
+                .fault(.malformed, after: 4)
             }
         },
         {
             try Scenario("broken-framing") {
-                ResponseStep.text("A haiku has three lines of five, seven and five syllables each.").fault(.brokenFraming, after: 4)
+                ResponseStep.text("A haiku has three lines of five, seven and five syllables each.").fault(
+                    .brokenFraming, after: 4)
             }
         },
         {
@@ -141,13 +147,21 @@ struct ScenarioBuilderTests {
         for step in built.steps.indices {
             for dialect in Dialect.allCases {
                 for stream in [true, false] {
-                    let mine = Result { try ScenarioRendering.render(built, stepIndex: step, dialect: dialect, stream: stream, model: nil) }
-                    let theirs = Result { try ScenarioRendering.render(loaded, stepIndex: step, dialect: dialect, stream: stream, model: nil) }
+                    let mine = Result {
+                        try ScenarioRendering.render(
+                            built, stepIndex: step, dialect: dialect, stream: stream, model: nil)
+                    }
+                    let theirs = Result {
+                        try ScenarioRendering.render(
+                            loaded, stepIndex: step, dialect: dialect, stream: stream, model: nil)
+                    }
                     let place = "\(built.name) step \(step + 1) \(dialect) stream \(stream)"
                     switch (mine, theirs) {
-                    case let (.success(a), .success(b)):
+                    case (.success(let a), .success(let b)):
                         #expect(a.plan.status == b.plan.status, Comment(rawValue: place))
-                        #expect(a.plan.headers.map { "\($0.0): \($0.1)" } == b.plan.headers.map { "\($0.0): \($0.1)" }, Comment(rawValue: place))
+                        #expect(
+                            a.plan.headers.map { "\($0.0): \($0.1)" } == b.plan.headers.map { "\($0.0): \($0.1)" },
+                            Comment(rawValue: place))
                         #expect(Self.bytes(a.plan) == Self.bytes(b.plan), Comment(rawValue: place))
                     case (.failure, .failure):
                         break
@@ -169,14 +183,21 @@ struct ScenarioBuilderTests {
             try Scenario("ok") { ScenarioStep.error(status: 200, message: "fine") }
         }
         #expect(notAnError?.description.contains("steps[0]") == true)
-        let empty = #expect(throws: ScenarioLoadError.self) { try Scenario("blank") { ResponseStep().usage(prompt: 1) } }
+        let empty = #expect(throws: ScenarioLoadError.self) {
+            try Scenario("blank") { ResponseStep().usage(prompt: 1) }
+        }
         #expect(empty?.description.contains("needs text, reasoning, tool_calls or base") == true)
         #expect(throws: ScenarioLoadError.self) { try Scenario("nan") { ResponseStep.text("x").timing(ttftMs: .nan) } }
-        #expect(throws: ScenarioLoadError.self) { try Scenario("inf") { ResponseStep.text("x").fault(.stall, stallMs: .infinity) } }
+        #expect(throws: ScenarioLoadError.self) {
+            try Scenario("inf") { ResponseStep.text("x").fault(.stall, stallMs: .infinity) }
+        }
         #expect(throws: ScenarioLoadError.self) { try Scenario("cost") { ResponseStep.text("x").usage(cost: .nan) } }
     }
 
-    @Test(arguments: [(0.00000735, "0.00000735"), (0.001833, "0.001833"), (1e-7, "0.0000001"), (2.5e20, "250000000000000000000"), (-3e-5, "-0.00003"), (12, "12")])
+    @Test(arguments: [
+        (0.00000735, "0.00000735"), (0.001833, "0.001833"), (1e-7, "0.0000001"), (2.5e20, "250000000000000000000"),
+        (-3e-5, "-0.00003"), (12, "12"),
+    ])
     func costsAreWrittenAsAScenarioFileWouldSpellThem(value: Double, lexeme: String) throws {
         let scenario = try Scenario("priced") { ResponseStep.text("x").usage(cost: value) }
         guard case .response(let step) = scenario.steps[0] else { throw ExpectedAResponse() }

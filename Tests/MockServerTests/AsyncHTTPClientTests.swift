@@ -14,7 +14,9 @@ struct AsyncHTTPClientTests {
             do {
                 for _ in 0..<2 {
                     for (file, _, interaction) in recorded {
-                        var request = HTTPClientRequest(url: "http://127.0.0.1:\(server.port)\(interaction.request.path)" + (interaction.request.query.map { "?\($0)" } ?? ""))
+                        var request = HTTPClientRequest(
+                            url: "http://127.0.0.1:\(server.port)\(interaction.request.path)"
+                                + (interaction.request.query.map { "?\($0)" } ?? ""))
                         request.method = .RAW(value: interaction.request.method)
                         let body = interaction.request.body.wireBytes
                         if !body.isEmpty {

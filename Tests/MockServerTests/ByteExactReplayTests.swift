@@ -17,13 +17,18 @@ struct ByteExactReplayTests {
                 #expect(response.status == interaction.response.status, "\(label)")
                 #expect(response.body == interaction.response.body.wireBytes, "\(label)")
                 #expect(response.terminated, "\(label)")
-                let expectedHeaders = interaction.response.headers.filter { !PlaybackPlan.isFramingHeader($0.name) }.map { [$0.name.lowercased(), $0.value] }
-                let servedHeaders = response.headers.filter { !PlaybackPlan.isFramingHeader($0.0) }.map { [$0.0.lowercased(), $0.1] }
+                let expectedHeaders = interaction.response.headers.filter { !PlaybackPlan.isFramingHeader($0.name) }.map
+                { [$0.name.lowercased(), $0.value] }
+                let servedHeaders = response.headers.filter { !PlaybackPlan.isFramingHeader($0.0) }.map {
+                    [$0.0.lowercased(), $0.1]
+                }
                 #expect(servedHeaders == expectedHeaders, "\(label)")
                 if case .sse = interaction.response.body {
                     #expect(response.header("transfer-encoding") == "chunked", "\(label)")
                 } else {
-                    #expect(response.header("content-length") == String(interaction.response.body.wireBytes.count), "\(label)")
+                    #expect(
+                        response.header("content-length") == String(interaction.response.body.wireBytes.count),
+                        "\(label)")
                 }
             }
         }
@@ -31,9 +36,13 @@ struct ByteExactReplayTests {
 
     @Test("the /v1 alias and a /session/ID prefix reach the same recordings")
     func aliases() async throws {
-        let interaction = try #require(try TestServer.bundledInteractions().first { $0.file.hasSuffix("chat-completion.cassette.jsonl.gz") }?.interaction)
+        let interaction = try #require(
+            try TestServer.bundledInteractions().first { $0.file.hasSuffix("chat-completion.cassette.jsonl.gz") }?
+                .interaction)
         try await TestServer.with { server in
-            for path in ["/v1/chat/completions", "/session/alpha/api/v1/chat/completions", "/session/beta/v1/chat/completions"] {
+            for path in [
+                "/v1/chat/completions", "/session/alpha/api/v1/chat/completions", "/session/beta/v1/chat/completions",
+            ] {
                 let client = try RawHTTPClient(port: server.port)
                 client.send(interaction.request, path: path)
                 let response = try client.readResponse()
@@ -45,14 +54,21 @@ struct ByteExactReplayTests {
 
     @Test("a recording made with secrets removed matches the live request that carried them")
     func redactedRecordingMatches() async throws {
-        let live = #"{"model":"m","messages":[{"role":"user","content":"use sk-or-v1-0123456789abcdef01"}],"tools":[{"type":"mcp","headers":{"Authorization":"Bearer t0k3n"}}]}"#
-        let request = RecordedRequest(method: "POST", path: "/api/v1/responses", query: "key=[REDACTED]",
-                                      body: .json(Redactor.standard.redact(try JSONParser.parse(live))))
-        let interaction = Interaction(request: request, response: RecordedResponse(status: 200, headers: [HeaderField("content-type", "application/json")], body: .json(.object([("ok", .bool(true))]))))
+        let live =
+            #"{"model":"m","messages":[{"role":"user","content":"use sk-or-v1-0123456789abcdef01"}],"tools":[{"type":"mcp","headers":{"Authorization":"Bearer t0k3n"}}]}"#
+        let request = RecordedRequest(
+            method: "POST", path: "/api/v1/responses", query: "key=[REDACTED]",
+            body: .json(Redactor.standard.redact(try JSONParser.parse(live))))
+        let interaction = Interaction(
+            request: request,
+            response: RecordedResponse(
+                status: 200, headers: [HeaderField("content-type", "application/json")],
+                body: .json(.object([("ok", .bool(true))]))))
         #expect(!JSONWriter.string(interaction.jsonValue).contains("t0k3n"))
         try await TestServer.with(cassettes: [try TestServer.cassette([interaction])]) { server in
             let client = try RawHTTPClient(port: server.port)
-            client.send(method: "POST", path: "/api/v1/responses?key=sk-or-v1-fedcba9876543210fe", body: Array(live.utf8))
+            client.send(
+                method: "POST", path: "/api/v1/responses?key=sk-or-v1-fedcba9876543210fe", body: Array(live.utf8))
             #expect(try client.readResponse().status == 200)
         }
     }
@@ -75,11 +91,17 @@ struct ByteExactReplayTests {
 
     @Test("a recording that ended in a cut replays its frames and then cuts: no terminating chunk")
     func cutReplay() async throws {
-        let frames = ["data: {\"choices\":[{\"delta\":{\"content\":\"Hel\"}}]}\n\n", "data: {\"choices\":[{\"delta\":{\"content\":\"lo\"}}]}\n\n"]
+        let frames = [
+            "data: {\"choices\":[{\"delta\":{\"content\":\"Hel\"}}]}\n\n",
+            "data: {\"choices\":[{\"delta\":{\"content\":\"lo\"}}]}\n\n",
+        ]
         let interaction = Interaction(
-            request: RecordedRequest(method: "POST", path: "/api/v1/chat/completions", body: .json(try JSONParser.parse(#"{"model":"m","stream":true}"#))),
-            response: RecordedResponse(status: 200, headers: [HeaderField("content-type", "text/event-stream")],
-                                       body: .sse(frames.enumerated().map { TimedFrame(offsetMs: Double($0.offset), text: $0.element) })),
+            request: RecordedRequest(
+                method: "POST", path: "/api/v1/chat/completions",
+                body: .json(try JSONParser.parse(#"{"model":"m","stream":true}"#))),
+            response: RecordedResponse(
+                status: 200, headers: [HeaderField("content-type", "text/event-stream")],
+                body: .sse(frames.enumerated().map { TimedFrame(offsetMs: Double($0.offset), text: $0.element) })),
             outcome: .upstreamFailed(stage: .midstream, message: "upstream closed", atMs: 5))
         try await TestServer.with(cassettes: [try TestServer.cassette([interaction])]) { server in
             let client = try RawHTTPClient(port: server.port)

@@ -5,16 +5,20 @@ import Testing
 struct JournalAndSequenceTests {
     static func answer(_ text: String) -> Interaction {
         Interaction(
-            request: RecordedRequest(method: "POST", path: "/api/v1/chat/completions",
-                                     body: .json(try! JSONParser.parse(#"{"model":"m","messages":[{"role":"user","content":"again"}]}"#))),
-            response: RecordedResponse(status: 200, headers: [HeaderField("content-type", "application/json")],
-                                       body: .json(.object([("answer", .string(text))]))))
+            request: RecordedRequest(
+                method: "POST", path: "/api/v1/chat/completions",
+                body: .json(try! JSONParser.parse(#"{"model":"m","messages":[{"role":"user","content":"again"}]}"#))),
+            response: RecordedResponse(
+                status: 200, headers: [HeaderField("content-type", "application/json")],
+                body: .json(.object([("answer", .string(text))]))))
     }
 
     static let sequence = [answer("first"), answer("second"), answer("third")]
 
-    func ask(_ port: Int, path: String = "/api/v1/chat/completions", headers: [(String, String)] = [],
-             body: String = #"{"messages":[{"content":"again","role":"user"}],"model":"m","user":"volatile-123"}"#) throws -> RawHTTPClient.Response {
+    func ask(
+        _ port: Int, path: String = "/api/v1/chat/completions", headers: [(String, String)] = [],
+        body: String = #"{"messages":[{"content":"again","role":"user"}],"model":"m","user":"volatile-123"}"#
+    ) throws -> RawHTTPClient.Response {
         let client = try RawHTTPClient(port: port)
         client.send(method: "POST", path: path, body: Array(body.utf8), headers: headers)
         return try client.readResponse()
@@ -39,16 +43,26 @@ struct JournalAndSequenceTests {
     @Test("sessions keep their own positions, by path prefix or header (the same session either way)")
     func sessions() async throws {
         try await TestServer.with(cassettes: [try TestServer.cassette(Self.sequence)]) { server in
-            #expect(try json(try ask(server.port, path: "/session/a/api/v1/chat/completions"))["answer"]?.stringValue == "first")
-            #expect(try json(try ask(server.port, path: "/session/b/v1/chat/completions"))["answer"]?.stringValue == "first")
-            #expect(try json(try ask(server.port, headers: [("X-MockRouter-Session", "a")]))["answer"]?.stringValue == "second")
+            #expect(
+                try json(try ask(server.port, path: "/session/a/api/v1/chat/completions"))["answer"]?.stringValue
+                    == "first")
+            #expect(
+                try json(try ask(server.port, path: "/session/b/v1/chat/completions"))["answer"]?.stringValue == "first"
+            )
+            #expect(
+                try json(try ask(server.port, headers: [("X-MockRouter-Session", "a")]))["answer"]?.stringValue
+                    == "second")
             #expect(try json(try ask(server.port))["answer"]?.stringValue == "first")
             let journal = try get(server.port, "/__admin/requests?session=a")["requests"]?.arrayValue ?? []
             #expect(journal.count == 2)
             #expect(journal.compactMap { $0["interaction"]?["number"]?.intValue } == [1, 2])
             _ = try get(server.port, "/__admin/reset?session=a", method: "POST")
-            #expect(try json(try ask(server.port, headers: [("X-MockRouter-Session", "a")]))["answer"]?.stringValue == "first")
-            #expect(try json(try ask(server.port, path: "/session/b/api/v1/chat/completions"))["answer"]?.stringValue == "second")
+            #expect(
+                try json(try ask(server.port, headers: [("X-MockRouter-Session", "a")]))["answer"]?.stringValue
+                    == "first")
+            #expect(
+                try json(try ask(server.port, path: "/session/b/api/v1/chat/completions"))["answer"]?.stringValue
+                    == "second")
         }
     }
 

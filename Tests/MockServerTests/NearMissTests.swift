@@ -5,24 +5,53 @@ import Testing
 /// report names exactly that field.
 @Suite("Near-miss reports")
 struct NearMissTests {
-    static let recorded = #"{"model":"openai/gpt-4.1","messages":[{"role":"system","content":"Be brief."},{"role":"user","content":"Weather in Oslo?"}],"stream":true,"temperature":0.2,"tools":[{"type":"function","function":{"name":"get_weather","parameters":{"type":"object"}}}]}"#
+    static let recorded =
+        #"{"model":"openai/gpt-4.1","messages":[{"role":"system","content":"Be brief."},{"role":"user","content":"Weather in Oslo?"}],"stream":true,"temperature":0.2,"tools":[{"type":"function","function":{"name":"get_weather","parameters":{"type":"object"}}}]}"#
 
     static func interaction() -> Interaction {
         Interaction(
-            request: RecordedRequest(method: "POST", path: "/api/v1/chat/completions", body: .json(try! JSONParser.parse(recorded))),
-            response: RecordedResponse(status: 200, headers: [HeaderField("content-type", "application/json")], body: .json(.object([]))))
+            request: RecordedRequest(
+                method: "POST", path: "/api/v1/chat/completions", body: .json(try! JSONParser.parse(recorded))),
+            response: RecordedResponse(
+                status: 200, headers: [HeaderField("content-type", "application/json")], body: .json(.object([]))))
     }
 
-    @Test("each facet is reported by its field", arguments: [
-        (#"{"model":"openai/gpt-4o","messages":[{"role":"system","content":"Be brief."},{"role":"user","content":"Weather in Oslo?"}],"stream":true,"temperature":0.2,"tools":[{"type":"function","function":{"name":"get_weather","parameters":{"type":"object"}}}]}"#, "model"),
-        (#"{"model":"openai/gpt-4.1","messages":[{"role":"system","content":"Be brief."},{"role":"user","content":"Weather in Bergen?"}],"stream":true,"temperature":0.2,"tools":[{"type":"function","function":{"name":"get_weather","parameters":{"type":"object"}}}]}"#, "messages[1].content"),
-        (#"{"model":"openai/gpt-4.1","messages":[{"role":"developer","content":"Be brief."},{"role":"user","content":"Weather in Oslo?"}],"stream":true,"temperature":0.2,"tools":[{"type":"function","function":{"name":"get_weather","parameters":{"type":"object"}}}]}"#, "messages[0].role"),
-        (#"{"model":"openai/gpt-4.1","messages":[{"role":"user","content":"Weather in Oslo?"}],"stream":true,"temperature":0.2,"tools":[{"type":"function","function":{"name":"get_weather","parameters":{"type":"object"}}}]}"#, "messages"),
-        (#"{"model":"openai/gpt-4.1","messages":[{"role":"system","content":"Be brief."},{"role":"user","content":"Weather in Oslo?"}],"stream":false,"temperature":0.2,"tools":[{"type":"function","function":{"name":"get_weather","parameters":{"type":"object"}}}]}"#, "stream"),
-        (#"{"model":"openai/gpt-4.1","messages":[{"role":"system","content":"Be brief."},{"role":"user","content":"Weather in Oslo?"}],"stream":true,"temperature":0.7,"tools":[{"type":"function","function":{"name":"get_weather","parameters":{"type":"object"}}}]}"#, "temperature"),
-        (#"{"model":"openai/gpt-4.1","messages":[{"role":"system","content":"Be brief."},{"role":"user","content":"Weather in Oslo?"}],"stream":true,"temperature":0.2,"tools":[{"type":"function","function":{"name":"get_time","parameters":{"type":"object"}}}]}"#, "tools"),
-        (#"{"model":"openai/gpt-4.1","messages":[{"role":"system","content":"Be brief."},{"role":"user","content":"Weather in Oslo?"}],"stream":true,"temperature":0.2,"tools":[{"type":"function","function":{"name":"get_weather","parameters":{"type":"object"}}}],"max_tokens":10}"#, "max_tokens"),
-    ])
+    @Test(
+        "each facet is reported by its field",
+        arguments: [
+            (
+                #"{"model":"openai/gpt-4o","messages":[{"role":"system","content":"Be brief."},{"role":"user","content":"Weather in Oslo?"}],"stream":true,"temperature":0.2,"tools":[{"type":"function","function":{"name":"get_weather","parameters":{"type":"object"}}}]}"#,
+                "model"
+            ),
+            (
+                #"{"model":"openai/gpt-4.1","messages":[{"role":"system","content":"Be brief."},{"role":"user","content":"Weather in Bergen?"}],"stream":true,"temperature":0.2,"tools":[{"type":"function","function":{"name":"get_weather","parameters":{"type":"object"}}}]}"#,
+                "messages[1].content"
+            ),
+            (
+                #"{"model":"openai/gpt-4.1","messages":[{"role":"developer","content":"Be brief."},{"role":"user","content":"Weather in Oslo?"}],"stream":true,"temperature":0.2,"tools":[{"type":"function","function":{"name":"get_weather","parameters":{"type":"object"}}}]}"#,
+                "messages[0].role"
+            ),
+            (
+                #"{"model":"openai/gpt-4.1","messages":[{"role":"user","content":"Weather in Oslo?"}],"stream":true,"temperature":0.2,"tools":[{"type":"function","function":{"name":"get_weather","parameters":{"type":"object"}}}]}"#,
+                "messages"
+            ),
+            (
+                #"{"model":"openai/gpt-4.1","messages":[{"role":"system","content":"Be brief."},{"role":"user","content":"Weather in Oslo?"}],"stream":false,"temperature":0.2,"tools":[{"type":"function","function":{"name":"get_weather","parameters":{"type":"object"}}}]}"#,
+                "stream"
+            ),
+            (
+                #"{"model":"openai/gpt-4.1","messages":[{"role":"system","content":"Be brief."},{"role":"user","content":"Weather in Oslo?"}],"stream":true,"temperature":0.7,"tools":[{"type":"function","function":{"name":"get_weather","parameters":{"type":"object"}}}]}"#,
+                "temperature"
+            ),
+            (
+                #"{"model":"openai/gpt-4.1","messages":[{"role":"system","content":"Be brief."},{"role":"user","content":"Weather in Oslo?"}],"stream":true,"temperature":0.2,"tools":[{"type":"function","function":{"name":"get_time","parameters":{"type":"object"}}}]}"#,
+                "tools"
+            ),
+            (
+                #"{"model":"openai/gpt-4.1","messages":[{"role":"system","content":"Be brief."},{"role":"user","content":"Weather in Oslo?"}],"stream":true,"temperature":0.2,"tools":[{"type":"function","function":{"name":"get_weather","parameters":{"type":"object"}}}],"max_tokens":10}"#,
+                "max_tokens"
+            ),
+        ])
     func facet(body: String, field: String) async throws {
         try await TestServer.with(cassettes: [try TestServer.cassette([Self.interaction()])]) { server in
             let client = try RawHTTPClient(port: server.port)
@@ -31,8 +60,11 @@ struct NearMissTests {
             #expect(response.status == 404)
             let error = try #require(try json(response)["error"])
             #expect(error["code"]?.intValue == 404)
-            #expect(error["message"]?.stringValue?.hasPrefix("MockRouter: no recorded interaction matches POST /api/v1/chat/completions. Closest: test.cassette.jsonl #1 (\(field)") == true,
-                    "\(error["message"]?.stringValue ?? "")")
+            #expect(
+                error["message"]?.stringValue?.hasPrefix(
+                    "MockRouter: no recorded interaction matches POST /api/v1/chat/completions. Closest: test.cassette.jsonl #1 (\(field)"
+                ) == true,
+                "\(error["message"]?.stringValue ?? "")")
             let differences = error["metadata"]?["near_misses"]?.arrayValue?.first?["differences"]?.arrayValue ?? []
             #expect(differences.compactMap { $0["field"]?.stringValue } == [field])
         }
@@ -40,7 +72,8 @@ struct NearMissTests {
 
     @Test("key order, number spelling and volatile fields do not prevent a match")
     func canonicalMatch() async throws {
-        let equivalent = #"{"user":"run-42","tools":[{"function":{"parameters":{"type":"object"},"name":"get_weather"},"type":"function"}],"temperature":2e-1,"stream":true,"messages":[{"content":"Be brief.","role":"system"},{"role":"user","content":"Weather in Oslo?"}],"model":"openai/gpt-4.1","metadata":{"trace":"x"}}"#
+        let equivalent =
+            #"{"user":"run-42","tools":[{"function":{"parameters":{"type":"object"},"name":"get_weather"},"type":"function"}],"temperature":2e-1,"stream":true,"messages":[{"content":"Be brief.","role":"system"},{"role":"user","content":"Weather in Oslo?"}],"model":"openai/gpt-4.1","metadata":{"trace":"x"}}"#
         try await TestServer.with(cassettes: [try TestServer.cassette([Self.interaction()])]) { server in
             let client = try RawHTTPClient(port: server.port)
             client.send(method: "POST", path: "/api/v1/chat/completions", body: Array(equivalent.utf8))

@@ -10,13 +10,18 @@ struct PacingTests {
     static let late = Duration.milliseconds(40)
 
     func streamInteraction() throws -> Interaction {
-        try #require(try TestServer.bundledInteractions().first { $0.file.hasSuffix("stream-text.cassette.jsonl.gz") }?.interaction)
+        try #require(
+            try TestServer.bundledInteractions().first { $0.file.hasSuffix("stream-text.cassette.jsonl.gz") }?
+                .interaction)
     }
 
     @Test("--speed 1 sends each frame at its recorded offset", arguments: [1.0, 4.0])
     func recordedTiming(speed: Double) async throws {
         let interaction = try streamInteraction()
-        guard case .sse(let frames) = interaction.response.body else { Issue.record("not a stream"); return }
+        guard case .sse(let frames) = interaction.response.body else {
+            Issue.record("not a stream")
+            return
+        }
         try await TestServer.with(speed: speed) { server in
             let client = try RawHTTPClient(port: server.port)
             client.send(interaction.request)
@@ -26,8 +31,12 @@ struct PacingTests {
             var totalLateness = Duration.zero
             for (frame, chunk) in zip(frames, response.chunks) {
                 let expected = Duration.microseconds(Int64(frame.offsetMs / speed * 1000))
-                #expect(chunk.arrival >= expected - Self.early, "frame at \(frame.offsetMs) ms arrived at \(chunk.arrival) (speed \(speed))")
-                #expect(chunk.arrival <= expected + Self.late, "frame at \(frame.offsetMs) ms arrived at \(chunk.arrival) (speed \(speed))")
+                #expect(
+                    chunk.arrival >= expected - Self.early,
+                    "frame at \(frame.offsetMs) ms arrived at \(chunk.arrival) (speed \(speed))")
+                #expect(
+                    chunk.arrival <= expected + Self.late,
+                    "frame at \(frame.offsetMs) ms arrived at \(chunk.arrival) (speed \(speed))")
                 totalLateness += chunk.arrival - expected
             }
             #expect(totalLateness / frames.count <= .milliseconds(15), "mean lateness \(totalLateness / frames.count)")

@@ -5,7 +5,10 @@ import Testing
 struct ScenarioServingTests {
     static let chatBody = #"{"model":"openai/gpt-4o-mini","messages":[{"role":"user","content":"hi"}],"stream":true}"#
 
-    func post(_ port: Int, _ path: String = "/api/v1/chat/completions", body: String = chatBody, headers: [(String, String)] = []) throws -> RawHTTPClient.Response {
+    func post(
+        _ port: Int, _ path: String = "/api/v1/chat/completions", body: String = chatBody,
+        headers: [(String, String)] = []
+    ) throws -> RawHTTPClient.Response {
         let client = try RawHTTPClient(port: port)
         client.send(method: "POST", path: path, body: Array(body.utf8), headers: headers)
         return try client.readResponse()
@@ -40,11 +43,15 @@ struct ScenarioServingTests {
     @Test("naming an unknown scenario lists the known ones")
     func unknown() async throws {
         try await TestServer.with(cassettes: [], scenarios: [TestServer.bundledScenarios]) { server in
-            for response in [try post(server.port, "/scenario/nope/api/v1/chat/completions"),
-                             try post(server.port, body: #"{"model":"mockrouter/nope","messages":[]}"#)] {
+            for response in [
+                try post(server.port, "/scenario/nope/api/v1/chat/completions"),
+                try post(server.port, body: #"{"model":"mockrouter/nope","messages":[]}"#),
+            ] {
                 #expect(response.status == 404)
                 let message = try json(response)["error"]?["message"]?.stringValue ?? ""
-                #expect(message.hasPrefix("MockRouter: unknown scenario \"nope\"; known scenarios: broken-framing, credits-exhausted"))
+                #expect(
+                    message.hasPrefix(
+                        "MockRouter: unknown scenario \"nope\"; known scenarios: broken-framing, credits-exhausted"))
                 #expect(try json(response)["error"]?["metadata"]?["known_scenarios"]?.arrayValue?.count == 20)
             }
         }
@@ -69,36 +76,60 @@ struct ScenarioServingTests {
     @Test("after_last: cycle starts over, error answers 400 naming the scenario")
     func afterLast() async throws {
         try await TestServer.with(cassettes: [], scenarios: []) { server in
-            #expect(try addScenario(server.port, "name: two\nafter_last: cycle\nsteps:\n  - text: one\n  - text: two\n").status == 201)
-            #expect(try addScenario(server.port, "name: once\nafter_last: error\nsteps:\n  - text: only\n").status == 201)
-            let texts = try (0..<3).map { _ in try post(server.port, "/scenario/two/api/v1/chat/completions", body: #"{"messages":[]}"#) }
-                .map { try json($0)["choices"]?.arrayValue?.first?["message"]?["content"]?.stringValue }
+            #expect(
+                try addScenario(server.port, "name: two\nafter_last: cycle\nsteps:\n  - text: one\n  - text: two\n")
+                    .status == 201)
+            #expect(
+                try addScenario(server.port, "name: once\nafter_last: error\nsteps:\n  - text: only\n").status == 201)
+            let texts = try (0..<3).map { _ in
+                try post(server.port, "/scenario/two/api/v1/chat/completions", body: #"{"messages":[]}"#)
+            }
+            .map { try json($0)["choices"]?.arrayValue?.first?["message"]?["content"]?.stringValue }
             #expect(texts == ["one", "two", "one"])
             #expect(try post(server.port, "/scenario/once/api/v1/chat/completions").status == 200)
             let exhausted = try post(server.port, "/scenario/once/api/v1/chat/completions")
             #expect(exhausted.status == 400)
-            #expect(try json(exhausted)["error"]?["message"]?.stringValue?.contains("scenario \"once\" has only 1 step") == true)
+            #expect(
+                try json(exhausted)["error"]?["message"]?.stringValue?.contains("scenario \"once\" has only 1 step")
+                    == true)
         }
     }
 
     @Test("a match rule answers unnamed requests, and a recording beats it")
     func matchRule() async throws {
         try await TestServer.with(scenarios: []) { server in
-            #expect(try addScenario(server.port, "name: weather\nmatch: { contains: weather }\nsteps:\n  - text: Sunny.\n").status == 201)
-            let matched = try post(server.port, body: #"{"model":"m","messages":[{"role":"user","content":"What's the weather?"}]}"#)
+            #expect(
+                try addScenario(server.port, "name: weather\nmatch: { contains: weather }\nsteps:\n  - text: Sunny.\n")
+                    .status == 201)
+            let matched = try post(
+                server.port, body: #"{"model":"m","messages":[{"role":"user","content":"What's the weather?"}]}"#)
             #expect(try json(matched)["choices"]?.arrayValue?.first?["message"]?["content"]?.stringValue == "Sunny.")
-            #expect(try addScenario(server.port, "name: everything\nmatch: { path: /api/v1/chat/completions }\nsteps:\n  - text: scripted\n").status == 201)
-            let recorded = try post(server.port, body: #"{"messages":[{"role":"user","content":"Say hello in five words."}],"model":"openai/gpt-4o-mini"}"#)
-            #expect(try json(recorded)["choices"]?.arrayValue?.first?["message"]?["content"]?.stringValue == "Hello there, how are you?")
+            #expect(
+                try addScenario(
+                    server.port,
+                    "name: everything\nmatch: { path: /api/v1/chat/completions }\nsteps:\n  - text: scripted\n"
+                ).status == 201)
+            let recorded = try post(
+                server.port,
+                body:
+                    #"{"messages":[{"role":"user","content":"Say hello in five words."}],"model":"openai/gpt-4o-mini"}"#
+            )
+            #expect(
+                try json(recorded)["choices"]?.arrayValue?.first?["message"]?["content"]?.stringValue
+                    == "Hello there, how are you?")
         }
     }
 
     @Test("a bad scenario posted at run time gets 400 with the loader's message and changes nothing")
     func badPost() async throws {
         try await TestServer.with(cassettes: [], scenarios: [TestServer.bundledScenarios]) { server in
-            let response = try addScenario(server.port, "name: hello\nsteps:\n  - text: hi\n    fault: { kind: explode }\n")
+            let response = try addScenario(
+                server.port, "name: hello\nsteps:\n  - text: hi\n    fault: { kind: explode }\n")
             #expect(response.status == 400)
-            #expect(try json(response)["error"]?["message"]?.stringValue == "POST /__admin/scenarios:4: steps[0].fault.kind: \"explode\" is not one of disconnect, reset, stall, malformed, broken_framing")
+            #expect(
+                try json(response)["error"]?["message"]?.stringValue
+                    == "POST /__admin/scenarios:4: steps[0].fault.kind: \"explode\" is not one of disconnect, reset, stall, malformed, broken_framing"
+            )
             let listed = try json(try get(server.port, "/__admin/scenarios"))["scenarios"]?.arrayValue ?? []
             #expect(listed.count == 20)
             #expect(try post(server.port, "/scenario/hello/api/v1/chat/completions").text.contains("data: [DONE]"))
@@ -108,9 +139,12 @@ struct ScenarioServingTests {
     @Test("a scenario that cannot be rendered in the asked dialect gets a clear 400")
     func notRenderable() async throws {
         try await TestServer.with(cassettes: [], scenarios: [TestServer.bundledScenarios]) { server in
-            let response = try post(server.port, "/scenario/tool-call/api/v1/completions", body: #"{"model":"m","prompt":"hi"}"#)
+            let response = try post(
+                server.port, "/scenario/tool-call/api/v1/completions", body: #"{"model":"m","prompt":"hi"}"#)
             #expect(response.status == 400)
-            #expect(try json(response)["error"]?["message"]?.stringValue?.contains("cannot be rendered as /api/v1/completions: it has tool calls") == true)
+            #expect(
+                try json(response)["error"]?["message"]?.stringValue?.contains(
+                    "cannot be rendered as /api/v1/completions: it has tool calls") == true)
         }
     }
 
@@ -149,20 +183,23 @@ struct ScenarioServingTests {
     func faults() async throws {
         try await TestServer.with(cassettes: [], scenarios: [TestServer.bundledScenarios]) { server in
             let client = try RawHTTPClient(port: server.port)
-            client.send(method: "POST", path: "/scenario/disconnect/api/v1/chat/completions", body: Array(Self.chatBody.utf8))
+            client.send(
+                method: "POST", path: "/scenario/disconnect/api/v1/chat/completions", body: Array(Self.chatBody.utf8))
             let cut = try client.readResponse()
             #expect(cut.status == 200 && !cut.terminated && !cut.reset)
             #expect(!cut.text.contains("[DONE]") && cut.text.contains("data: {"))
             #expect(try client.isClosedByPeer())
 
             let resetClient = try RawHTTPClient(port: server.port)
-            resetClient.send(method: "POST", path: "/scenario/reset/api/v1/chat/completions", body: Array(Self.chatBody.utf8))
+            resetClient.send(
+                method: "POST", path: "/scenario/reset/api/v1/chat/completions", body: Array(Self.chatBody.utf8))
             let reset = try resetClient.readResponse()
             #expect(reset.reset && !reset.terminated)
             #expect(dataChunks(reset).count >= 5)
 
             let stallClient = try RawHTTPClient(port: server.port, receiveTimeout: 1)
-            stallClient.send(method: "POST", path: "/scenario/stall/api/v1/chat/completions", body: Array(Self.chatBody.utf8))
+            stallClient.send(
+                method: "POST", path: "/scenario/stall/api/v1/chat/completions", body: Array(Self.chatBody.utf8))
             #expect(throws: RawHTTPClient.ClientError.self) { _ = try stallClient.readResponse() }
 
             let malformed = try post(server.port, "/scenario/malformed-chunk/api/v1/chat/completions")
@@ -176,7 +213,11 @@ struct ScenarioServingTests {
     func recordedBase() async throws {
         let cassette = TestServer.bundledCassettes + "/stream-text.cassette.jsonl.gz"
         try await TestServer.with(cassettes: [], scenarios: []) { server in
-            #expect(try addScenario(server.port, "name: cut\nsteps:\n  - base: { cassette: \(cassette) }\n    fault: { kind: disconnect, after: 3 }\n").status == 201)
+            #expect(
+                try addScenario(
+                    server.port,
+                    "name: cut\nsteps:\n  - base: { cassette: \(cassette) }\n    fault: { kind: disconnect, after: 3 }\n"
+                ).status == 201)
             let response = try post(server.port, "/scenario/cut/api/v1/chat/completions")
             #expect(!response.terminated)
             #expect(dataChunks(response).count == 3)
@@ -189,7 +230,9 @@ struct ScenarioServingTests {
     func nonStreamFault() async throws {
         try await TestServer.with(cassettes: [], scenarios: [TestServer.bundledScenarios]) { server in
             let client = try RawHTTPClient(port: server.port)
-            client.send(method: "POST", path: "/scenario/disconnect/api/v1/chat/completions", body: Array(#"{"model":"m","messages":[]}"#.utf8))
+            client.send(
+                method: "POST", path: "/scenario/disconnect/api/v1/chat/completions",
+                body: Array(#"{"model":"m","messages":[]}"#.utf8))
             let response = try client.readResponse()
             let announced = try #require(response.header("content-length").flatMap(Int.init))
             #expect(!response.terminated)
@@ -203,22 +246,36 @@ struct ScenarioServingTests {
         try await TestServer.with(scenarios: [TestServer.bundledScenarios]) { server in
             let client = try RawHTTPClient(port: server.port)
             let hello = #"{"model":"m","messages":[],"stream":true}"#
-            let recorded = #"{"messages":[{"role":"user","content":"Say hello in five words."}],"model":"openai/gpt-4o-mini"}"#
+            let recorded =
+                #"{"messages":[{"role":"user","content":"Say hello in five words."}],"model":"openai/gpt-4o-mini"}"#
             var bytes: [UInt8] = []
-            for (path, body) in [("/scenario/hello/api/v1/chat/completions", hello), ("/api/v1/chat/completions", recorded), ("/scenario/hello/api/v1/chat/completions", hello)] {
-                bytes += Array("POST \(path) HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)".utf8)
+            for (path, body) in [
+                ("/scenario/hello/api/v1/chat/completions", hello), ("/api/v1/chat/completions", recorded),
+                ("/scenario/hello/api/v1/chat/completions", hello),
+            ] {
+                bytes += Array(
+                    "POST \(path) HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)"
+                        .utf8)
             }
             client.send(bytes)
-            let first = try client.readResponse(), second = try client.readResponse(), third = try client.readResponse()
+            let first = try client.readResponse()
+            let second = try client.readResponse()
+            let third = try client.readResponse()
             #expect(first.text.hasSuffix("data: [DONE]\n\n") && third.text == first.text)
-            #expect(try json(second)["choices"]?.arrayValue?.first?["message"]?["content"]?.stringValue == "Hello there, how are you?")
+            #expect(
+                try json(second)["choices"]?.arrayValue?.first?["message"]?["content"]?.stringValue
+                    == "Hello there, how are you?")
         }
     }
 
     @Test("a timed stall is silence on an open connection, then the stream goes on", .timeLimit(.minutes(1)))
     func timedStall() async throws {
         try await TestServer.with(cassettes: [], scenarios: []) { server in
-            #expect(try addScenario(server.port, "name: pause\nsteps:\n  - text: one two three four\n    fault: { kind: stall, after: 2, stall_ms: 400 }\n").status == 201)
+            #expect(
+                try addScenario(
+                    server.port,
+                    "name: pause\nsteps:\n  - text: one two three four\n    fault: { kind: stall, after: 2, stall_ms: 400 }\n"
+                ).status == 201)
             let response = try post(server.port, "/scenario/pause/api/v1/chat/completions")
             #expect(response.terminated)
             let arrivals = response.chunks.map(\.arrival)

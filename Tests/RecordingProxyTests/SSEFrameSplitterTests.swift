@@ -1,5 +1,6 @@
-@testable import RecordingProxy
 import Testing
+
+@testable import RecordingProxy
 
 @Suite("SSE frame splitting as bytes arrive")
 struct SSEFrameSplitterTests {
@@ -18,7 +19,10 @@ struct SSEFrameSplitterTests {
 
     @Test("CRLF and CR boundaries end frames too")
     func lineEndings() {
-        #expect(split(["data: 1\r\n\r\ndata: 2\r", "\rdata: 3\n\n"]).map(\.0) == ["data: 1\r\n\r\n", "data: 2\r\r", "data: 3\n\n"])
+        #expect(
+            split(["data: 1\r\n\r\ndata: 2\r", "\rdata: 3\n\n"]).map(\.0) == [
+                "data: 1\r\n\r\n", "data: 2\r\r", "data: 3\n\n",
+            ])
     }
 
     @Test("a stream cut inside a frame leaves that frame incomplete, stamped at the end")
@@ -33,6 +37,9 @@ struct SSEFrameSplitterTests {
         let text = ": c\n\ndata: {\"x\":\"é\"}\n\ndata: [DONE]\n\n"
         var splitter = SSEFrameSplitter()
         for byte in text.utf8 { splitter.append([byte], offsetMs: 0) }
-        #expect(splitter.finish(offsetMs: 0).map { String(decoding: $0.bytes, as: UTF8.self) } == [": c\n\n", "data: {\"x\":\"é\"}\n\n", "data: [DONE]\n\n"])
+        #expect(
+            splitter.finish(offsetMs: 0).map { String(decoding: $0.bytes, as: UTF8.self) } == [
+                ": c\n\n", "data: {\"x\":\"é\"}\n\n", "data: [DONE]\n\n",
+            ])
     }
 }

@@ -14,10 +14,15 @@ struct GoldenTests {
     func coverage() throws {
         for scenario in try Bundled.all() {
             for dialect in Dialect.allCases {
-                let hasToolCalls: Bool = if case .response(let step) = scenario.steps[0] { !step.toolCalls.isEmpty } else { false }
+                let hasToolCalls: Bool =
+                    if case .response(let step) = scenario.steps[0] { !step.toolCalls.isEmpty } else { false }
                 if dialect == .completions && hasToolCalls { continue }
-                #expect(GoldenTests.files.contains("\(scenario.name).\(dialect.rawValue).sse"), "\(scenario.name) \(dialect)")
-                #expect(GoldenTests.files.contains("\(scenario.name).\(dialect.rawValue).json"), "\(scenario.name) \(dialect)")
+                #expect(
+                    GoldenTests.files.contains("\(scenario.name).\(dialect.rawValue).sse"),
+                    "\(scenario.name) \(dialect)")
+                #expect(
+                    GoldenTests.files.contains("\(scenario.name).\(dialect.rawValue).json"),
+                    "\(scenario.name) \(dialect)")
             }
         }
     }
@@ -25,11 +30,15 @@ struct GoldenTests {
     @Test("each dialect renders exactly the golden bytes", arguments: files)
     func golden(file: String) throws {
         let parts = file.split(separator: ".")
-        let name = parts.dropLast(2).joined(separator: "."), dialect = Dialect(rawValue: String(parts[parts.count - 2]))!
+        let name = parts.dropLast(2).joined(separator: ".")
+        let dialect = Dialect(rawValue: String(parts[parts.count - 2]))!
         let scenario = try #require(try Bundled.all().first { $0.name == name })
-        let rendered = try ScenarioRendering.render(scenario, stepIndex: 0, dialect: dialect, stream: parts.last == "sse", model: "openai/gpt-4o-mini")
+        let rendered = try ScenarioRendering.render(
+            scenario, stepIndex: 0, dialect: dialect, stream: parts.last == "sse", model: "openai/gpt-4o-mini")
         let expected = try Data(contentsOf: URL(fileURLWithPath: "\(Bundled.golden)/\(file)"))
-        #expect(Bundled.bytes(rendered.plan) == Array(expected), "\(file) differs; run scripts/update-golden and review the diff")
+        #expect(
+            Bundled.bytes(rendered.plan) == Array(expected),
+            "\(file) differs; run scripts/update-golden and review the diff")
     }
 
     @Test("tool calls cannot be rendered as a legacy completion, and the error says so")

@@ -6,7 +6,9 @@ import Testing
 struct ScenarioCompilerTests {
     func compile(_ yaml: String, step: Int = 0) throws -> ResponseScript {
         let loaded = try scenario(yaml)
-        guard case .response(let response) = loaded.steps[step] else { throw ScenarioLoadError(path: "", line: nil, key: nil, message: "not a response") }
+        guard case .response(let response) = loaded.steps[step] else {
+            throw ScenarioLoadError(path: "", line: nil, key: nil, message: "not a response")
+        }
         return ScenarioCompiler.script(response, of: loaded, stepIndex: step, requestModel: "openai/gpt-4o-mini")
     }
 
@@ -20,16 +22,21 @@ struct ScenarioCompilerTests {
 
     @Test("time to first token, tokens per second and pauses place each token")
     func timing() throws {
-        let script = try compile("name: x\nsteps:\n  - text: a b c d\n    timing: { ttft_ms: 800, tokens_per_second: 20, pauses: [{ after: 2, ms: 100 }] }\n")
+        let script = try compile(
+            "name: x\nsteps:\n  - text: a b c d\n    timing: { ttft_ms: 800, tokens_per_second: 20, pauses: [{ after: 2, ms: 100 }] }\n"
+        )
         #expect(script.events.map(\.offsetMs) == [800, 850, 1000, 1050])
-        let before = try compile("name: x\nsteps:\n  - text: a b\n    timing: { ttft_ms: 100, pauses: [{ after: 0, ms: 50 }] }\n")
+        let before = try compile(
+            "name: x\nsteps:\n  - text: a b\n    timing: { ttft_ms: 100, pauses: [{ after: 0, ms: 50 }] }\n")
         #expect(before.events.map(\.offsetMs) == [150, 150])
     }
 
     @Test("jitter is reproducible from the seed and stays within its bound")
     func jitter() throws {
-        let yaml = "name: x\nseed: 7\nsteps:\n  - text: a b c d e f g h\n    timing: { tokens_per_second: 10, jitter_ms: 20 }\n"
-        let first = try compile(yaml).events.map(\.offsetMs), second = try compile(yaml).events.map(\.offsetMs)
+        let yaml =
+            "name: x\nseed: 7\nsteps:\n  - text: a b c d e f g h\n    timing: { tokens_per_second: 10, jitter_ms: 20 }\n"
+        let first = try compile(yaml).events.map(\.offsetMs)
+        let second = try compile(yaml).events.map(\.offsetMs)
         #expect(first == second)
         let gaps = zip(first.dropFirst(), first).map { $0 - $1 }
         #expect(gaps.allSatisfy { (80...120).contains($0) })
@@ -40,17 +47,22 @@ struct ScenarioCompilerTests {
 
     @Test("keep-alive comments at the start and every interval until the first token")
     func keepAlive() throws {
-        let script = try compile("name: x\nsteps:\n  - text: hi\n    keepalive: { at_start: 1, interval_ms: 1000 }\n    timing: { ttft_ms: 3000 }\n")
+        let script = try compile(
+            "name: x\nsteps:\n  - text: hi\n    keepalive: { at_start: 1, interval_ms: 1000 }\n    timing: { ttft_ms: 3000 }\n"
+        )
         #expect(script.keepAliveOffsetsMs == [0, 1000, 2000])
     }
 
     @Test("parallel calls: sequential by default, alternating fragments when interleaved")
     func interleave() throws {
-        let yaml = "name: x\nsteps:\n  - tool_calls: [{ name: a, arguments: { k: 1234567 }, id: c1 }, { name: b, arguments: { k: 7654321 }, id: c2 }]\n    chunking: { arguments: 6 }\n"
+        let yaml =
+            "name: x\nsteps:\n  - tool_calls: [{ name: a, arguments: { k: 1234567 }, id: c1 }, { name: b, arguments: { k: 7654321 }, id: c2 }]\n    chunking: { arguments: 6 }\n"
         let sequential = try compile(yaml).events.map(\.event)
         #expect(sequential.first == .toolCallStart(index: 0, id: "c1", name: "a"))
         #expect(sequential[4] == .toolCallStart(index: 1, id: "c2", name: "b"))
-        let interleaved = try compile(yaml.replacingOccurrences(of: "    chunking", with: "    interleave: true\n    chunking")).events.map(\.event)
+        let interleaved = try compile(
+            yaml.replacingOccurrences(of: "    chunking", with: "    interleave: true\n    chunking")
+        ).events.map(\.event)
         #expect(interleaved[0] == .toolCallStart(index: 0, id: "c1", name: "a"))
         #expect(interleaved[1] == .toolCallStart(index: 1, id: "c2", name: "b"))
         #expect(interleaved[2] == .toolCallArguments(index: 0, fragment: "{\"k\":1"))

@@ -7,16 +7,24 @@ import Testing
 /// Stream and non-stream always agree: the chat deltas of a stream add up to the aggregate's message.
 @Suite("Stream and aggregate agree")
 struct StreamAggregateAgreementTests {
-    static let names = ["hello", "reasoning", "reasoning-encrypted", "tool-call", "parallel-tool-calls", "slow-stream", "crlf-framing", "keepalive-long-ttft"]
+    static let names = [
+        "hello", "reasoning", "reasoning-encrypted", "tool-call", "parallel-tool-calls", "slow-stream", "crlf-framing",
+        "keepalive-long-ttft",
+    ]
 
     @Test("chat deltas accumulate to the aggregate message", arguments: names)
     func chat(name: String) throws {
         let scenario = try #require(try Bundled.all().first { $0.name == name })
         let stream = try ScenarioRendering.render(scenario, stepIndex: 0, dialect: .chat, stream: true, model: nil)
-        let aggregate = try JSONParser.parse(Bundled.bytes(try ScenarioRendering.render(scenario, stepIndex: 0, dialect: .chat, stream: false, model: nil).plan))
-        let text = String(decoding: Bundled.bytes(stream.plan), as: UTF8.self).replacingOccurrences(of: "\r\n", with: "\n")
-        var content = "", reasoning = ""
-        var arguments: [Int: String] = [:], names: [Int: String] = [:]
+        let aggregate = try JSONParser.parse(
+            Bundled.bytes(
+                try ScenarioRendering.render(scenario, stepIndex: 0, dialect: .chat, stream: false, model: nil).plan))
+        let text = String(decoding: Bundled.bytes(stream.plan), as: UTF8.self).replacingOccurrences(
+            of: "\r\n", with: "\n")
+        var content = ""
+        var reasoning = ""
+        var arguments: [Int: String] = [:]
+        var names: [Int: String] = [:]
         var finish: String?
         for chunk in dataPayloads(Array(text.utf8)) {
             guard let choice = chunk["choices"]?.arrayValue?.first else { continue }

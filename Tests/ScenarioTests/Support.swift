@@ -5,7 +5,8 @@ import Playback
 import Scenarios
 
 enum Bundled {
-    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
     static let scenarios = repository.appendingPathComponent("scenarios").path
     static let golden = repository.appendingPathComponent("Tests/ScenarioTests/Golden").path
 

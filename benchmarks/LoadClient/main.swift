@@ -98,8 +98,10 @@ func percentile(_ sorted: [Double], _ p: Double) -> Double {
 
 let options = Options(Array(CommandLine.arguments.dropFirst()))
 let scenario = try ScenarioLoader.load(path: options.scenario)
-let expected = try ScenarioRendering.render(scenario, stepIndex: 0, dialect: .chat, stream: true, model: nil).plan.steps.compactMap(\.offsetMs)
-let body = Array(#"{"model":"mockrouter/\#(scenario.name)","messages":[{"role":"user","content":"hold"}],"stream":true}"#.utf8)
+let expected = try ScenarioRendering.render(scenario, stepIndex: 0, dialect: .chat, stream: true, model: nil).plan.steps
+    .compactMap(\.offsetMs)
+let body = Array(
+    #"{"model":"mockrouter/\#(scenario.name)","messages":[{"role":"user","content":"hold"}],"stream":true}"#.utf8)
 
 let group = MultiThreadedEventLoopGroup(numberOfThreads: options.threads)
 let started = ContinuousClock.now
@@ -120,7 +122,8 @@ while opened < options.streams {
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHTTPClientHandlers()
-                    try channel.pipeline.syncOperations.addHandler(StreamReader(request: body, timing: timing, done: done))
+                    try channel.pipeline.syncOperations.addHandler(
+                        StreamReader(request: body, timing: timing, done: done))
                 }
             }
             .connect(host: "127.0.0.1", port: options.port)
@@ -155,10 +158,12 @@ firstFrames.sort()
 let completed = timings.filter { $0.completed && $0.arrivals.count == expected.count }.count
 let report: [String: Any] = [
     "streams": options.streams, "completed": completed, "failed_to_connect": failedToConnect,
-    "frames_per_stream": expected.count, "offset_error_ms_p50": percentile(errors, 50), "offset_error_ms_p99": percentile(errors, 99),
+    "frames_per_stream": expected.count, "offset_error_ms_p50": percentile(errors, 50),
+    "offset_error_ms_p99": percentile(errors, 99),
     "offset_error_ms_max": errors.last ?? -1,
     "pacing_error_ms_p50": percentile(pacingErrors, 50), "pacing_error_ms_p99": percentile(pacingErrors, 99),
-    "first_frame_ms_p50": percentile(firstFrames, 50), "first_frame_ms_p99": percentile(firstFrames, 99), "seconds_to_open_all": Double(allOpenAfter.components.seconds) + Double(allOpenAfter.components.attoseconds) / 1e18,
+    "first_frame_ms_p50": percentile(firstFrames, 50), "first_frame_ms_p99": percentile(firstFrames, 99),
+    "seconds_to_open_all": Double(allOpenAfter.components.seconds) + Double(allOpenAfter.components.attoseconds) / 1e18,
     "wall_seconds": Double(wall.components.seconds) + Double(wall.components.attoseconds) / 1e18,
 ]
 let json = try JSONSerialization.data(withJSONObject: report, options: [.sortedKeys])

@@ -15,22 +15,33 @@ struct AdminAPI {
         case ("GET", "/__admin/requests"):
             let entries = service.journal.entries(session: session)
             let redactor = service.configuration.redactor
-            return .json(status: 200, body: .object([("requests", .array(entries.map { $0.jsonValue(redactor: redactor) }))]))
+            return .json(
+                status: 200, body: .object([("requests", .array(entries.map { $0.jsonValue(redactor: redactor) }))]))
         case ("POST", "/__admin/reset"):
             service.reset(session: session)
             return .json(status: 200, body: .object([("reset", .string(session ?? "all sessions"))]))
         case ("GET", "/__admin/cassettes"):
-            return .json(status: 200, body: .object([("cassettes", .array(service.replayer.catalog.files.map(AdminAPI.summary)))]))
+            return .json(
+                status: 200,
+                body: .object([("cassettes", .array(service.replayer.catalog.files.map(AdminAPI.summary)))]))
         case ("GET", "/__admin/scenarios"):
             let listed = session.map { service.scenarios.all(session: $0) } ?? service.scenarios.all
             return .json(status: 200, body: .object([("scenarios", .array(listed.map(AdminAPI.summary)))]))
         case ("POST", "/__admin/scenarios"):
             return addScenario(body, session: session)
-        case (_, "/__admin/health"), (_, "/__admin/requests"), (_, "/__admin/cassettes"), (_, "/__admin/reset"), (_, "/__admin/scenarios"):
+        case (_, "/__admin/health"), (_, "/__admin/requests"), (_, "/__admin/cassettes"), (_, "/__admin/reset"),
+            (_, "/__admin/scenarios"):
             let allowed = path == "/__admin/reset" ? "POST" : path == "/__admin/scenarios" ? "GET, POST" : "GET"
-            return ErrorResponse(status: 405, message: "\(method) is not allowed on \(path); use \(allowed)", headers: [("allow", allowed)]).plan
+            return ErrorResponse(
+                status: 405, message: "\(method) is not allowed on \(path); use \(allowed)",
+                headers: [("allow", allowed)]
+            ).plan
         default:
-            return ErrorResponse(status: 404, message: "Unknown admin endpoint \(path). Known: GET /__admin/health, GET /__admin/requests, POST /__admin/reset, GET /__admin/cassettes, GET and POST /__admin/scenarios").plan
+            return ErrorResponse(
+                status: 404,
+                message:
+                    "Unknown admin endpoint \(path). Known: GET /__admin/health, GET /__admin/requests, POST /__admin/reset, GET /__admin/cassettes, GET and POST /__admin/scenarios"
+            ).plan
         }
     }
 
@@ -52,16 +63,20 @@ struct AdminAPI {
             ("path", .string(file.path)),
             ("header", file.header.jsonValue),
             ("warnings", .array(file.warnings.map { .string($0.description) })),
-            ("interactions", .array(file.interactions.enumerated().map { offset, interaction in
-                .object([
-                    ("number", .int(offset + 1)),
-                    ("method", .string(interaction.request.method)),
-                    ("path", .string(interaction.request.path)),
-                    ("model", interaction.request.body.modelName.map(JSONValue.string) ?? .null),
-                    ("status", .int(interaction.response.status)),
-                    ("stream", .bool(interaction.response.body.isStream)),
-                ])
-            })),
+            (
+                "interactions",
+                .array(
+                    file.interactions.enumerated().map { offset, interaction in
+                        .object([
+                            ("number", .int(offset + 1)),
+                            ("method", .string(interaction.request.method)),
+                            ("path", .string(interaction.request.path)),
+                            ("model", interaction.request.body.modelName.map(JSONValue.string) ?? .null),
+                            ("status", .int(interaction.response.status)),
+                            ("stream", .bool(interaction.response.body.isStream)),
+                        ])
+                    })
+            ),
         ])
     }
 
@@ -70,25 +85,40 @@ struct AdminAPI {
     /// loader's message, and nothing changes.
     private func addScenario(_ body: [UInt8], session: String?) -> PlaybackPlan {
         guard let text = String(validating: body, as: UTF8.self), !text.isEmpty else {
-            return ErrorResponse(status: 400, message: "POST /__admin/scenarios takes a scenario as YAML or JSON text").plan
+            return ErrorResponse(status: 400, message: "POST /__admin/scenarios takes a scenario as YAML or JSON text")
+                .plan
         }
         do {
             let scenario = try ScenarioLoader.load(text: text, path: "POST /__admin/scenarios")
             let replaced = service.addScenario(scenario, session: session)
-            return .json(status: replaced ? 200 : 201, body: .object([("name", .string(scenario.name)), ("replaced", .bool(replaced)), ("steps", .int(scenario.steps.count))]))
+            return .json(
+                status: replaced ? 200 : 201,
+                body: .object([
+                    ("name", .string(scenario.name)), ("replaced", .bool(replaced)),
+                    ("steps", .int(scenario.steps.count)),
+                ]))
         } catch {
-            return ErrorResponse(status: 400, message: error.description, metadata: [("error_type", .string("invalid_scenario"))]).plan
+            return ErrorResponse(
+                status: 400, message: error.description, metadata: [("error_type", .string("invalid_scenario"))]
+            ).plan
         }
     }
 
     static func summary(_ scenario: Scenario) -> JSONValue {
         .object([
             ("name", .string(scenario.name)), ("description", scenario.description.map(JSONValue.string) ?? .null),
-            ("path", .string(scenario.path)), ("steps", .int(scenario.steps.count)), ("after_last", .string(scenario.afterLast.rawValue)),
-            ("match", scenario.match.map { rule in
-                .object([("path", rule.path.map(JSONValue.string) ?? .null), ("model", rule.model.map(JSONValue.string) ?? .null),
-                         ("contains", rule.contains.map(JSONValue.string) ?? .null)])
-            } ?? .null),
+            ("path", .string(scenario.path)), ("steps", .int(scenario.steps.count)),
+            ("after_last", .string(scenario.afterLast.rawValue)),
+            (
+                "match",
+                scenario.match.map { rule in
+                    .object([
+                        ("path", rule.path.map(JSONValue.string) ?? .null),
+                        ("model", rule.model.map(JSONValue.string) ?? .null),
+                        ("contains", rule.contains.map(JSONValue.string) ?? .null),
+                    ])
+                } ?? .null
+            ),
         ])
     }
 

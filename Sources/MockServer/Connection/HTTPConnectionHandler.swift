@@ -50,12 +50,15 @@ final class HTTPConnectionHandler: ChannelInboundHandler {
             let request = ReceivedRequest(head: head, body: body)
             body.removeAll(keepingCapacity: body.count < 64 * 1024)
             if service.draining.load(ordering: .acquiring) {
-                let closing = ErrorResponse(status: 503, message: "MockRouter is shutting down", metadata: [("error_type", .string("provider_overloaded"))])
+                let closing = ErrorResponse(
+                    status: 503, message: "MockRouter is shutting down",
+                    metadata: [("error_type", .string("provider_overloaded"))])
                 return play(closing.plan, head: head, start: start, ending: .close, context)
             }
             switch service.reply(to: request) {
-            case .plan(let plan): play(plan, head: head, start: start, ending: head.isKeepAlive ? .keepAlive : .close, context)
-            case let .forward(forwarded, upstream): forward(forwarded, to: upstream, head: head, context)
+            case .plan(let plan):
+                play(plan, head: head, start: start, ending: head.isKeepAlive ? .keepAlive : .close, context)
+            case .forward(let forwarded, let upstream): forward(forwarded, to: upstream, head: head, context)
             }
         }
     }
@@ -70,9 +73,14 @@ final class HTTPConnectionHandler: ChannelInboundHandler {
         context.fireChannelInactive()
     }
 
-    private func play(_ plan: PlaybackPlan, head: HTTPRequestHead, start: NIODeadline, ending: PlaybackWriter.Ending, _ context: ChannelHandlerContext) {
-        let writer = PlaybackWriter(plan: plan, speed: service.configuration.speed, start: start, ending: ending,
-                                    version: head.version) { [self] finished in
+    private func play(
+        _ plan: PlaybackPlan, head: HTTPRequestHead, start: NIODeadline, ending: PlaybackWriter.Ending,
+        _ context: ChannelHandlerContext
+    ) {
+        let writer = PlaybackWriter(
+            plan: plan, speed: service.configuration.speed, start: start, ending: ending,
+            version: head.version
+        ) { [self] finished in
             if case .responding(let current) = state, current === finished { state = .idle }
         }
         state = .responding(writer)
@@ -81,17 +89,23 @@ final class HTTPConnectionHandler: ChannelInboundHandler {
 
     /// Hands the request to the upstream; the connection takes the next request once the upstream's
     /// answer has ended normally.
-    private func forward(_ request: ForwardRequest, to upstream: any UpstreamForwarding, head: HTTPRequestHead, _ context: ChannelHandlerContext) {
+    private func forward(
+        _ request: ForwardRequest, to upstream: any UpstreamForwarding, head: HTTPRequestHead,
+        _ context: ChannelHandlerContext
+    ) {
         let service = self.service
         let rawPath = head.uri.split(separator: "?", maxSplits: 1).first.map(String.init) ?? head.uri
-        let sink = ResponseSink(channel: context.channel, version: head.version, keepAlive: head.isKeepAlive) { recorded in
+        let sink = ResponseSink(channel: context.channel, version: head.version, keepAlive: head.isKeepAlive) {
+            recorded in
             service.didForward(request, rawPath: rawPath, recorded: recorded)
         }
         state = .forwarding(sink)
         let handler = NIOLoopBound(self, eventLoop: context.eventLoop)
         service.inFlight.add(1, ordering: .relaxed)
         upstream.forward(request, to: sink, on: context.eventLoop).whenComplete { _ in
-            if case .forwarding(let current) = handler.value.state, current === sink, sink.endedNormally { handler.value.state = .idle }
+            if case .forwarding(let current) = handler.value.state, current === sink, sink.endedNormally {
+                handler.value.state = .idle
+            }
             service.inFlight.subtract(1, ordering: .relaxed)
         }
     }
@@ -100,11 +114,14 @@ final class HTTPConnectionHandler: ChannelInboundHandler {
         state = .rejecting(answered: false, requestEnded: false)
         body.removeAll()
         let limit = service.configuration.maxBodyBytes
-        var error = ErrorResponse(status: 413, message: "Request payload too large: the limit is \(limit) bytes (--max-body)",
-                                  metadata: [("error_type", .string("payload_too_large"))])
+        var error = ErrorResponse(
+            status: 413, message: "Request payload too large: the limit is \(limit) bytes (--max-body)",
+            metadata: [("error_type", .string("payload_too_large"))])
         let path = head.uri.split(separator: "?", maxSplits: 1).first.map(String.init) ?? head.uri
         error.anthropic = Endpoint.isAnthropic(APIPath.canonical(RoutedPath(path).apiPath))
-        let writer = PlaybackWriter(plan: error.plan, speed: 0, start: .now(), ending: .halfClose, version: head.version) { [self] _ in
+        let writer = PlaybackWriter(
+            plan: error.plan, speed: 0, start: .now(), ending: .halfClose, version: head.version
+        ) { [self] _ in
             guard case .rejecting(_, let requestEnded) = state else { return }
             state = .rejecting(answered: true, requestEnded: requestEnded)
             if requestEnded { context.close(promise: nil) }

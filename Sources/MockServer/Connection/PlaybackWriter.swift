@@ -45,7 +45,10 @@ final class PlaybackWriter {
 
     /// `onComplete` runs with the writer when the response has ended normally and the connection can
     /// take the next request.
-    init(plan: PlaybackPlan, speed: Double, start: NIODeadline, ending: Ending, version: HTTPVersion, onComplete: @escaping (PlaybackWriter) -> Void) {
+    init(
+        plan: PlaybackPlan, speed: Double, start: NIODeadline, ending: Ending, version: HTTPVersion,
+        onComplete: @escaping (PlaybackWriter) -> Void
+    ) {
         self.plan = plan
         self.speed = speed
         self.start = start
@@ -122,7 +125,8 @@ final class PlaybackWriter {
         var headers = HTTPHeaders(plan.headers)
         switch plan.framing {
         case .contentLength: headers.add(name: "content-length", value: String(plan.contentLength))
-        case .chunked where version.major == 1 && version.minor >= 1: headers.add(name: "transfer-encoding", value: "chunked")
+        case .chunked where version.major == 1 && version.minor >= 1:
+            headers.add(name: "transfer-encoding", value: "chunked")
         case .chunked: break
         }
         if ending != .keepAlive {
@@ -152,7 +156,9 @@ final class PlaybackWriter {
             lastWrite.assumeIsolated().whenSuccess { [self] _ in
                 guard !cancelled else { return }
                 scheduled = context.eventLoop.assumeIsolated().scheduleTask(in: PlaybackWriter.resetDrainDelay) {
-                    guard let socket = context.channel as? any SocketOptionProvider else { return context.close(promise: nil) }
+                    guard let socket = context.channel as? any SocketOptionProvider else {
+                        return context.close(promise: nil)
+                    }
                     socket.setSoLinger(linger(l_onoff: 1, l_linger: 0)).assumeIsolated().whenComplete { _ in
                         context.close(promise: nil)
                     }

@@ -47,7 +47,8 @@ struct ErrorResponse {
 extension PlaybackPlan {
     /// A complete JSON response, sent at once.
     static func json(status: Int, body: JSONValue, headers: [(String, String)] = []) -> PlaybackPlan {
-        PlaybackPlan(status: status, headers: [("content-type", "application/json")] + headers, framing: .contentLength,
-                     steps: [.bytes(ByteBuffer(bytes: JSONWriter.bytes(body)), offsetMs: 0)])
+        PlaybackPlan(
+            status: status, headers: [("content-type", "application/json")] + headers, framing: .contentLength,
+            steps: [.bytes(ByteBuffer(bytes: JSONWriter.bytes(body)), offsetMs: 0)])
     }
 }

@@ -21,19 +21,25 @@ struct NoMatchReport {
                 ("interaction", .int(miss.number)),
                 ("method", .string(miss.method)),
                 ("path", .string(miss.path)),
-                ("differences", .array(miss.differences.map { difference in
-                    .object([
-                        ("field", .string(difference.field)),
-                        ("recorded", difference.recorded.map(JSONValue.string) ?? .null),
-                        ("received", difference.received.map(JSONValue.string) ?? .null),
-                        ("note", .string(difference.note)),
-                    ])
-                })),
+                (
+                    "differences",
+                    .array(
+                        miss.differences.map { difference in
+                            .object([
+                                ("field", .string(difference.field)),
+                                ("recorded", difference.recorded.map(JSONValue.string) ?? .null),
+                                ("received", difference.received.map(JSONValue.string) ?? .null),
+                                ("note", .string(difference.note)),
+                            ])
+                        })
+                ),
             ])
         }
-        return ErrorResponse(status: 404, message: message, metadata: [
-            ("error_type", .string("mockrouter_no_match")),
-            ("near_misses", .array(nearMisses)),
-        ])
+        return ErrorResponse(
+            status: 404, message: message,
+            metadata: [
+                ("error_type", .string("mockrouter_no_match")),
+                ("near_misses", .array(nearMisses)),
+            ])
     }
 }

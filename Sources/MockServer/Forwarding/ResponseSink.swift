@@ -14,7 +14,10 @@ public final class ResponseSink: Sendable {
     private let finished = Atomic<Bool>(false)
     private let recorded: @Sendable (Interaction?) -> Void
 
-    init(channel: any Channel, version: HTTPVersion, keepAlive: Bool, recorded: @escaping @Sendable (Interaction?) -> Void) {
+    init(
+        channel: any Channel, version: HTTPVersion, keepAlive: Bool,
+        recorded: @escaping @Sendable (Interaction?) -> Void
+    ) {
         self.channel = channel
         self.version = version
         self.keepAlive = keepAlive
@@ -45,11 +48,15 @@ public final class ResponseSink: Sendable {
             fields.add(name: "transfer-encoding", value: "chunked")
         }
         if !keepAlive || (contentLength == nil && version.minor == 0) { fields.add(name: "connection", value: "close") }
-        return channel.writeAndFlush(HTTPServerResponsePart.head(HTTPResponseHead(version: version, status: HTTPResponseStatus(statusCode: status), headers: fields)))
+        return channel.writeAndFlush(
+            HTTPServerResponsePart.head(
+                HTTPResponseHead(version: version, status: HTTPResponseStatus(statusCode: status), headers: fields)))
     }
 
     /// Response headers the sink writes itself, whatever the upstream said.
-    private static let framingHeaders: Set<String> = ["content-length", "transfer-encoding", "connection", "keep-alive"]
+    private static let framingHeaders: Set<String> = [
+        "content-length", "transfer-encoding", "connection", "keep-alive",
+    ]
 
     /// Sends one body chunk; the future completes when it is handed to the kernel.
     public func sendBody(_ buffer: ByteBuffer) -> EventLoopFuture<Void> {

@@ -16,7 +16,9 @@ public struct ForwardRequest: Sendable {
 /// arrives. It runs on `eventLoop`, the client connection's own, and the future completes once the
 /// client's response has ended or been cut.
 public protocol UpstreamForwarding: Sendable {
-    func forward(_ request: ForwardRequest, to client: ResponseSink, on eventLoop: any EventLoop) -> EventLoopFuture<Void>
+    func forward(_ request: ForwardRequest, to client: ResponseSink, on eventLoop: any EventLoop) -> EventLoopFuture<
+        Void
+    >
 }
 
 /// How the server answers: the mode table, written once.

@@ -36,31 +36,39 @@ public struct JournalEntry: Sendable {
     public func jsonValue(redactor: Redactor) -> JSONValue {
         let fields = redactor.redact(headers.map { HeaderField($0.name, $0.value) })
         var pairs: [(String, JSONValue)] = [
-            ("time", .string(time.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true)))), ("session", .string(session)),
+            ("time", .string(time.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true)))),
+            ("session", .string(session)),
             ("method", .string(method)), ("path", .string(path)),
             ("query", query.map { .string(redactor.redact($0)) } ?? .null),
             ("headers", .object(fields.map { ($0.name.lowercased(), .string($0.value)) })),
             ("body", bodyValue(redactor)), ("status", .int(status)),
         ]
-        var interaction = JSONValue.null, scenario = JSONValue.null, reason = JSONValue.null
+        var interaction = JSONValue.null
+        var scenario = JSONValue.null
+        var reason = JSONValue.null
         let source: String
         switch answer {
-        case let .cassette(path, number, occurrence, isRepeat):
+        case .cassette(let path, let number, let occurrence, let isRepeat):
             source = "cassette"
-            interaction = .object([("cassette", .string(path)), ("number", .int(number)), ("occurrence", .int(occurrence)), ("repeat", .bool(isRepeat))])
-        case let .scenario(name, step):
+            interaction = .object([
+                ("cassette", .string(path)), ("number", .int(number)), ("occurrence", .int(occurrence)),
+                ("repeat", .bool(isRepeat)),
+            ])
+        case .scenario(let name, let step):
             source = "scenario"
             scenario = .object([("name", .string(name)), ("step", .int(step))])
         case .catalogue:
             source = "catalogue"
         case .upstream:
             source = "upstream"
-        case let .error(code, message):
+        case .error(let code, let message):
             source = "error"
             reason = .string(code)
             pairs.append(("message", .string(message)))
         }
-        pairs += [("source", .string(source)), ("interaction", interaction), ("scenario", scenario), ("reason", reason)]
+        pairs += [
+            ("source", .string(source)), ("interaction", interaction), ("scenario", scenario), ("reason", reason),
+        ]
         return .object(pairs)
     }
 

@@ -46,7 +46,7 @@ final class RequestJournal: Sendable {
         ring.withLock { ring in
             let kept = session.map { name in ring.ordered.filter { $0.session != name } } ?? []
             ring = Ring(slots: Array(repeating: nil, count: capacity))
-            kept.forEach { ring.append($0) }
+            for entry in kept { ring.append(entry) }
         }
     }
 }

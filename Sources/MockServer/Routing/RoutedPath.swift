@@ -1,3 +1,5 @@
+import Foundation
+
 /// A request path with MockRouter's own prefixes taken off: `/session/ID/...` names the session,
 /// `/scenario/NAME/...` demands a scenario; what remains is the API path.
 struct RoutedPath: Equatable {
@@ -22,5 +24,3 @@ struct RoutedPath: Equatable {
         return String(segment).removingPercentEncoding ?? String(segment)
     }
 }
-
-import Foundation

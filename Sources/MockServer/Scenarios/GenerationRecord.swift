@@ -1,5 +1,6 @@
 import CassetteFormat
 import Dialects
+import Foundation
 import Playback
 import Synchronization
 
@@ -39,19 +40,29 @@ struct GenerationRecord: Sendable {
     }
 
     var jsonValue: JSONValue {
-        .object([("data", .object([
-            ("id", .string(id)), ("upstream_id", .null), ("total_cost", cost), ("cache_discount", .null),
-            ("upstream_inference_cost", .null), ("created_at", .string(GenerationRecord.isoDate(created))), ("model", .string(model)),
-            ("app_id", .null), ("streamed", .bool(streamed)), ("cancelled", .bool(false)), ("provider_name", .string(provider)),
-            ("latency", .int(max(1, generationTimeMs))), ("moderation_latency", .null), ("generation_time", .int(generationTimeMs)),
-            ("finish_reason", .string(finishReason)), ("native_finish_reason", .string(nativeFinishReason)),
-            ("tokens_prompt", .int(promptTokens)), ("tokens_completion", .int(completionTokens)),
-            ("native_tokens_prompt", .int(promptTokens)), ("native_tokens_completion", .int(completionTokens)),
-            ("native_tokens_completion_images", .int(0)), ("native_tokens_reasoning", .int(reasoningTokens)),
-            ("native_tokens_cached", .int(cachedTokens)), ("num_media_prompt", .null), ("num_input_audio_prompt", .null),
-            ("num_media_completion", .int(0)), ("num_search_results", .int(0)), ("num_fetches", .int(0)), ("origin", .string("")),
-            ("is_byok", .bool(false)), ("api_type", .string(apiType)),
-        ]))])
+        .object([
+            (
+                "data",
+                .object([
+                    ("id", .string(id)), ("upstream_id", .null), ("total_cost", cost), ("cache_discount", .null),
+                    ("upstream_inference_cost", .null), ("created_at", .string(GenerationRecord.isoDate(created))),
+                    ("model", .string(model)),
+                    ("app_id", .null), ("streamed", .bool(streamed)), ("cancelled", .bool(false)),
+                    ("provider_name", .string(provider)),
+                    ("latency", .int(max(1, generationTimeMs))), ("moderation_latency", .null),
+                    ("generation_time", .int(generationTimeMs)),
+                    ("finish_reason", .string(finishReason)), ("native_finish_reason", .string(nativeFinishReason)),
+                    ("tokens_prompt", .int(promptTokens)), ("tokens_completion", .int(completionTokens)),
+                    ("native_tokens_prompt", .int(promptTokens)), ("native_tokens_completion", .int(completionTokens)),
+                    ("native_tokens_completion_images", .int(0)), ("native_tokens_reasoning", .int(reasoningTokens)),
+                    ("native_tokens_cached", .int(cachedTokens)), ("num_media_prompt", .null),
+                    ("num_input_audio_prompt", .null),
+                    ("num_media_completion", .int(0)), ("num_search_results", .int(0)), ("num_fetches", .int(0)),
+                    ("origin", .string("")),
+                    ("is_byok", .bool(false)), ("api_type", .string(apiType)),
+                ])
+            )
+        ])
     }
 
     static func isoDate(_ seconds: Int) -> String {
@@ -74,5 +85,3 @@ final class GenerationRegistry: Sendable {
 
     func reset() { records.withLock { $0.removeAll() } }
 }
-
-import Foundation

@@ -30,11 +30,21 @@ final class ScenarioResponder: Sendable {
 
     func answer(_ request: IncomingRequest, with scenario: Scenario, session: String) -> Answer {
         guard let dialect = Dialect(path: request.path) else {
-            return .refused(ErrorResponse(status: 400, message: "MockRouter: scenario \"\(scenario.name)\" answers POST /api/v1/chat/completions, /completions, /responses and /messages, not \(request.method) \(request.path)"), reason: "scenario_wrong_endpoint")
+            return .refused(
+                ErrorResponse(
+                    status: 400,
+                    message:
+                        "MockRouter: scenario \"\(scenario.name)\" answers POST /api/v1/chat/completions, /completions, /responses and /messages, not \(request.method) \(request.path)"
+                ), reason: "scenario_wrong_endpoint")
         }
         let number = library.nextRequestNumber(for: scenario.name, session: session)
         guard let (index, _) = scenario.step(forRequest: number) else {
-            return .refused(ErrorResponse(status: 400, message: "MockRouter: scenario \"\(scenario.name)\" has only \(scenario.steps.count) step\(scenario.steps.count == 1 ? "" : "s") and this is request \(number) of session \"\(session)\" (after_last: error); POST /__admin/reset to start over"), reason: "scenario_exhausted")
+            return .refused(
+                ErrorResponse(
+                    status: 400,
+                    message:
+                        "MockRouter: scenario \"\(scenario.name)\" has only \(scenario.steps.count) step\(scenario.steps.count == 1 ? "" : "s") and this is request \(number) of session \"\(session)\" (after_last: error); POST /__admin/reset to start over"
+                ), reason: "scenario_exhausted")
         }
         let stream = request.json?["stream"]?.boolValue ?? false
         let model = request.json?["model"]?.stringValue
@@ -44,13 +54,20 @@ final class ScenarioResponder: Sendable {
             return .plan(cached.plan, step: index + 1)
         }
         do {
-            let result = try ScenarioRendering.render(scenario, stepIndex: index, dialect: dialect, stream: stream, model: model)
-            let rendering = Rendering(plan: result.plan, generation: result.script.map { GenerationRecord(script: $0, streamed: stream) })
+            let result = try ScenarioRendering.render(
+                scenario, stepIndex: index, dialect: dialect, stream: stream, model: model)
+            let rendering = Rendering(
+                plan: result.plan, generation: result.script.map { GenerationRecord(script: $0, streamed: stream) })
             cache.withLock { $0[key] = rendering }
             rendering.generation.map(generations.record)
             return .plan(rendering.plan, step: index + 1)
         } catch {
-            return .refused(ErrorResponse(status: 400, message: "MockRouter: scenario \"\(scenario.name)\" step \(index + 1) cannot be rendered as \(dialect.path): \(error.message)"), reason: "scenario_not_renderable")
+            return .refused(
+                ErrorResponse(
+                    status: 400,
+                    message:
+                        "MockRouter: scenario \"\(scenario.name)\" step \(index + 1) cannot be rendered as \(dialect.path): \(error.message)"
+                ), reason: "scenario_not_renderable")
         }
     }
 
@@ -59,4 +76,3 @@ final class ScenarioResponder: Sendable {
         cache.withLock { cache in cache = cache.filter { !$0.key.contains("\n\(name)\n") } }
     }
 }
-

@@ -9,7 +9,10 @@ public struct HTTPErrorSpec: Sendable {
     public var metadata: [(String, JSONValue)]
     public var headers: [(String, String)]
 
-    public init(status: Int, message: String, errorType: String? = nil, metadata: [(String, JSONValue)] = [], headers: [(String, String)] = []) {
+    public init(
+        status: Int, message: String, errorType: String? = nil, metadata: [(String, JSONValue)] = [],
+        headers: [(String, String)] = []
+    ) {
         self.status = status
         self.message = message
         self.errorType = errorType ?? HTTPErrorSpec.defaultErrorType(status)

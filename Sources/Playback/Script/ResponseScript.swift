@@ -23,10 +23,12 @@ public struct ResponseScript: Sendable {
     /// The format name used in `reasoning_details`.
     public var reasoningFormat: String
 
-    public init(generationID: String, created: Int, model: String, provider: String, events: [TimedEvent],
-                finishReason: String, nativeFinishReason: String, usage: ScriptUsage, keepAliveOffsetsMs: [Double] = [],
-                midstreamError: MidstreamError? = nil, fault: WireFault? = nil, crlf: Bool = false, sendsDone: Bool = true,
-                reasoningFormat: String = "anthropic-claude-v1") {
+    public init(
+        generationID: String, created: Int, model: String, provider: String, events: [TimedEvent],
+        finishReason: String, nativeFinishReason: String, usage: ScriptUsage, keepAliveOffsetsMs: [Double] = [],
+        midstreamError: MidstreamError? = nil, fault: WireFault? = nil, crlf: Bool = false, sendsDone: Bool = true,
+        reasoningFormat: String = "anthropic-claude-v1"
+    ) {
         self.generationID = generationID
         self.created = created
         self.model = model
@@ -69,8 +71,8 @@ public struct ResponseScript: Sendable {
         var calls: [(index: Int, id: String, name: String, arguments: String)] = []
         for timed in events {
             switch timed.event {
-            case let .toolCallStart(index, id, name): calls.append((index, id, name, ""))
-            case let .toolCallArguments(index, piece):
+            case .toolCallStart(let index, let id, let name): calls.append((index, id, name, ""))
+            case .toolCallArguments(let index, let piece):
                 if let position = calls.firstIndex(where: { $0.index == index }) { calls[position].arguments += piece }
             default: break
             }

@@ -8,7 +8,8 @@ extension ResponseStep {
     public static func text(_ text: String) -> ResponseStep { ResponseStep().text(text) }
     /// A step starting with reasoning deltas.
     public static func reasoning(
-        _ text: String? = nil, summary: String? = nil, encrypted: String? = nil, signature: String? = nil, format: String? = nil
+        _ text: String? = nil, summary: String? = nil, encrypted: String? = nil, signature: String? = nil,
+        format: String? = nil
     ) -> ResponseStep {
         ResponseStep().reasoning(text, summary: summary, encrypted: encrypted, signature: signature, format: format)
     }
@@ -22,9 +23,13 @@ extension ResponseStep {
 
     /// `reasoning`: plain reasoning text, a summary, encrypted reasoning, a signature, a format name.
     public func reasoning(
-        _ text: String? = nil, summary: String? = nil, encrypted: String? = nil, signature: String? = nil, format: String? = nil
+        _ text: String? = nil, summary: String? = nil, encrypted: String? = nil, signature: String? = nil,
+        format: String? = nil
     ) -> ResponseStep {
-        with { $0.reasoning = ReasoningSpec(text: text, summary: summary, encrypted: encrypted, signature: signature, format: format) }
+        with {
+            $0.reasoning = ReasoningSpec(
+                text: text, summary: summary, encrypted: encrypted, signature: signature, format: format)
+        }
     }
 
     /// One more entry of `tool_calls`; `arguments` is sent as compact JSON in fragments.

@@ -26,7 +26,8 @@ extension Scenario {
             ScenarioLoadError(path: source, line: nil, key: key, message: message)
         }
         guard name.range(of: "^[a-z0-9][a-z0-9._-]*$", options: .regularExpression) != nil else {
-            throw failure("name", "\"\(name)\" is not a valid scenario name: use lowercase letters, digits, '.', '_' and '-'")
+            throw failure(
+                "name", "\"\(name)\" is not a valid scenario name: use lowercase letters, digits, '.', '_' and '-'")
         }
         let built = try steps()
         guard !built.isEmpty else { throw failure("steps", "must list at least one step") }
@@ -44,8 +45,10 @@ extension ScenarioStep {
     /// What the loader would refuse in this step, or `nil` when it is valid.
     var problem: String? {
         switch self {
-        case let .error(error, ttftMs):
-            guard (400...599).contains(error.status) else { return "status \(error.status) is not an error status (400–599)" }
+        case .error(let error, let ttftMs):
+            guard (400...599).contains(error.status) else {
+                return "status \(error.status) is not an error status (400–599)"
+            }
             guard ttftMs.isFinite, ttftMs >= 0 else { return "timing.ttft_ms must be a finite number of ms, 0 or more" }
             return nil
         case .response(let step):
@@ -61,10 +64,18 @@ extension ResponseStep {
             return "a response step needs text, reasoning, tool_calls or base"
         }
         let durations = [timing.ttftMs, timing.jitterMs, keepAlive.intervalMs] + timing.pauses.map(\.ms)
-        if durations.contains(where: { !$0.isFinite || $0 < 0 }) { return "timing values must be finite numbers of ms, 0 or more" }
-        if let rate = timing.tokensPerSecond, !(rate.isFinite && rate > 0) { return "timing.tokens_per_second must be greater than 0" }
-        if let stall = fault?.stallMs, !(stall.isFinite && stall >= 0) { return "fault.stall_ms must be a finite number of ms, 0 or more" }
-        if let error = midstreamError, !(400...599).contains(error.code) { return "midstream_error.code must be 400–599" }
+        if durations.contains(where: { !$0.isFinite || $0 < 0 }) {
+            return "timing values must be finite numbers of ms, 0 or more"
+        }
+        if let rate = timing.tokensPerSecond, !(rate.isFinite && rate > 0) {
+            return "timing.tokens_per_second must be greater than 0"
+        }
+        if let stall = fault?.stallMs, !(stall.isFinite && stall >= 0) {
+            return "fault.stall_ms must be a finite number of ms, 0 or more"
+        }
+        if let error = midstreamError, !(400...599).contains(error.code) {
+            return "midstream_error.code must be 400–599"
+        }
         if chunking.arguments < 1 { return "chunking.arguments must be a positive number of characters" }
         for rule in [chunking.text, chunking.reasoning] {
             if case .characters(let size) = rule, size < 1 { return "chunking sizes must be positive" }

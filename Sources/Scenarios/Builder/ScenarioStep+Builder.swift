@@ -10,7 +10,8 @@ extension ScenarioStep {
     ) -> ScenarioStep {
         let allHeaders = (retryAfter.map { [("Retry-After", String($0))] } ?? []) + headers
         return .error(
-            HTTPErrorSpec(status: status, message: message, errorType: errorType, metadata: metadata, headers: allHeaders),
+            HTTPErrorSpec(
+                status: status, message: message, errorType: errorType, metadata: metadata, headers: allHeaders),
             ttftMs: ttftMs)
     }
 }

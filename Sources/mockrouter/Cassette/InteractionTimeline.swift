@@ -8,7 +8,9 @@ enum InteractionTimeline {
         if case .json(let body) = interaction.request.body {
             lines.append("  request body: \(abbreviated(JSONWriter.string(body), 300))")
         }
-        lines.append("  response \(interaction.response.status)" + (interaction.timing.ttfbMs.map { " at \(milliseconds($0))" } ?? ""))
+        lines.append(
+            "  response \(interaction.response.status)"
+                + (interaction.timing.ttfbMs.map { " at \(milliseconds($0))" } ?? ""))
         for header in interaction.response.headers { lines.append("    \(header.name): \(header.value)") }
         switch interaction.response.body {
         case .sse(let frames):
@@ -22,13 +24,15 @@ enum InteractionTimeline {
         case .empty:
             lines.append("  (no body)")
         default:
-            lines.append("  body: \(abbreviated(String(decoding: interaction.response.body.wireBytes, as: UTF8.self), 600))")
+            lines.append(
+                "  body: \(abbreviated(String(decoding: interaction.response.body.wireBytes, as: UTF8.self), 600))")
         }
         switch interaction.outcome {
         case .complete: break
         case .clientCancelled(let at): lines.append("  client cancelled" + (at.map { " at \(milliseconds($0))" } ?? ""))
         case .upstreamFailed(let stage, let message, let at):
-            lines.append("  upstream failed (\(stage.rawValue))" + (at.map { " at \(milliseconds($0))" } ?? "") + ": \(message)")
+            lines.append(
+                "  upstream failed (\(stage.rawValue))" + (at.map { " at \(milliseconds($0))" } ?? "") + ": \(message)")
         }
         return lines.joined(separator: "\n")
     }

@@ -3,7 +3,8 @@ import CassetteFormat
 
 /// `mockrouter cassette ls PATH`: one line per interaction, numbered from 1.
 struct ListCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "ls", abstract: "List a cassette's interactions, one per line.")
+    static let configuration = CommandConfiguration(
+        commandName: "ls", abstract: "List a cassette's interactions, one per line.")
 
     @Argument(help: "A cassette file (.cassette.jsonl or .cassette.jsonl.gz).")
     var path: String

@@ -20,7 +20,8 @@ struct PackCommand: ParsableCommand {
 /// `mockrouter cassette unpack IN.cassette.jsonl.gz [-o OUT]`: decompress to plain JSON Lines.
 struct UnpackCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "unpack", abstract: "Decompress a .cassette.jsonl.gz to plain .cassette.jsonl for review and edits.")
+        commandName: "unpack",
+        abstract: "Decompress a .cassette.jsonl.gz to plain .cassette.jsonl for review and edits.")
 
     @Argument(help: "A compressed cassette, NAME.cassette.jsonl.gz.")
     var input: String
@@ -29,7 +30,9 @@ struct UnpackCommand: ParsableCommand {
     var output: String?
 
     func validate() throws {
-        if output == nil && !input.hasSuffix(".gz") { throw ValidationError("\(input) does not end in .gz; name the output with -o") }
+        if output == nil && !input.hasSuffix(".gz") {
+            throw ValidationError("\(input) does not end in .gz; name the output with -o")
+        }
     }
 
     func run() throws {
@@ -42,11 +45,15 @@ enum CassetteConversion {
     static func convert(_ input: String, to output: String, compressed: Bool) throws {
         guard output != input else { throw CommandFailure(message: "the output would overwrite the input \(input)") }
         guard output.hasSuffix(".gz") == compressed else {
-            throw CommandFailure(message: "\(output): a \(compressed ? "compressed" : "plain") cassette's name must \(compressed ? "" : "not ")end in .gz")
+            throw CommandFailure(
+                message:
+                    "\(output): a \(compressed ? "compressed" : "plain") cassette's name must \(compressed ? "" : "not ")end in .gz"
+            )
         }
         let file = try CassetteLoading.load(input)
         if !file.warnings.isEmpty {
-            throw CommandFailure(message: "\(input) has a damaged tail; not converting it (run `mockrouter cassette verify`)")
+            throw CommandFailure(
+                message: "\(input) has a damaged tail; not converting it (run `mockrouter cassette verify`)")
         }
         do {
             try CassetteWriter.write(header: file.header, interactions: file.interactions, to: output)

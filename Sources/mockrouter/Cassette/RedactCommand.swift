@@ -5,7 +5,9 @@ import CassetteFormat
 struct RedactCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "redact",
-        abstract: "Remove secrets from a cassette in place (atomically: a new file is written, then renamed over the old one).")
+        abstract:
+            "Remove secrets from a cassette in place (atomically: a new file is written, then renamed over the old one)."
+    )
 
     @Argument(help: "A cassette file.")
     var path: String

@@ -16,12 +16,15 @@ struct ShowCommand: ParsableCommand {
 
     func run() throws {
         let file = try CassetteLoading.load(path)
-        print("\(path): format \(file.header.version), \(file.interactions.count) interaction\(file.interactions.count == 1 ? "" : "s"), created \(file.header.created) by \(file.header.tool)")
+        print(
+            "\(path): format \(file.header.version), \(file.interactions.count) interaction\(file.interactions.count == 1 ? "" : "s"), created \(file.header.created) by \(file.header.tool)"
+        )
         if let origin = file.header.origin { print("origin: \(origin)") }
         let chosen: [(Int, Interaction)]
         if let number {
             guard (1...max(1, file.interactions.count)).contains(number), number <= file.interactions.count else {
-                throw CommandFailure(message: "\(path): no interaction \(number); the cassette has \(file.interactions.count)")
+                throw CommandFailure(
+                    message: "\(path): no interaction \(number); the cassette has \(file.interactions.count)")
             }
             chosen = [(number, file.interactions[number - 1])]
         } else {

@@ -20,16 +20,21 @@ struct ToScenarioCommand: ParsableCommand {
     func run() throws {
         let file = try CassetteLoading.load(path)
         guard number >= 1, number <= file.interactions.count else {
-            throw CommandFailure(message: "\(path): no interaction \(number); the cassette has \(file.interactions.count)")
+            throw CommandFailure(
+                message: "\(path): no interaction \(number); the cassette has \(file.interactions.count)")
         }
         let stem = (path as NSString).lastPathComponent.components(separatedBy: ".cassette").first ?? "recorded"
         let name = (stem.lowercased().map { $0.isLetter || $0.isNumber ? String($0) : "-" }.joined() + "-\(number)")
             .trimmingCharacters(in: CharacterSet(charactersIn: "-"))
         let yaml: String
         do {
-            let folder = output.map { URL(fileURLWithPath: $0).deletingLastPathComponent() } ?? URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
-            yaml = try ScenarioFromInteraction.yaml(file.interactions[number - 1], name: name, cassettePath: RelativePath.from(folder, to: path), number: number,
-                                                    location: folder.appendingPathComponent("\(name).yaml").path)
+            let folder =
+                output.map { URL(fileURLWithPath: $0).deletingLastPathComponent() }
+                ?? URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+            yaml = try ScenarioFromInteraction.yaml(
+                file.interactions[number - 1], name: name, cassettePath: RelativePath.from(folder, to: path),
+                number: number,
+                location: folder.appendingPathComponent("\(name).yaml").path)
         } catch {
             throw CommandFailure(message: "could not make a valid scenario: \(error)")
         }

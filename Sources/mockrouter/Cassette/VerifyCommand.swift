@@ -1,5 +1,6 @@
 import ArgumentParser
 import CassetteFormat
+import Playback
 
 /// `mockrouter cassette verify PATH...`: schema and integrity; exits non-zero on any damage.
 struct VerifyCommand: ParsableCommand {
@@ -13,16 +14,21 @@ struct VerifyCommand: ParsableCommand {
     func run() throws {
         var failures = 0
         let files: [String]
-        do { files = try Playback.CassetteCatalog.cassettePaths(in: paths) } catch { throw CommandFailure(message: error.description) }
+        do { files = try Playback.CassetteCatalog.cassettePaths(in: paths) } catch {
+            throw CommandFailure(message: error.description)
+        }
         for path in files {
             do {
                 let file = try CassetteReader.read(path: path)
-                let problems = file.warnings.map(\.description) + CassetteIntegrity.issues(in: file).map { "\(path): \($0)" }
+                let problems =
+                    file.warnings.map(\.description) + CassetteIntegrity.issues(in: file).map { "\(path): \($0)" }
                 if problems.isEmpty {
-                    print("ok    \(path): \(file.interactions.count) interaction\(file.interactions.count == 1 ? "" : "s"), format \(file.header.version)")
+                    print(
+                        "ok    \(path): \(file.interactions.count) interaction\(file.interactions.count == 1 ? "" : "s"), format \(file.header.version)"
+                    )
                 } else {
                     failures += 1
-                    problems.forEach { print("FAIL  \($0)") }
+                    for problem in problems { print("FAIL  \(problem)") }
                 }
             } catch {
                 failures += 1
@@ -32,5 +38,3 @@ struct VerifyCommand: ParsableCommand {
         if failures > 0 { throw ExitCode(1) }
     }
 }
-
-import Playback

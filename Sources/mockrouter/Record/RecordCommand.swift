@@ -31,10 +31,15 @@ struct RecordCommand: AsyncParsableCommand {
     @Option(help: "Port to listen on; 0 picks a free one.")
     var port = 8080
 
-    @Option(help: "Seconds the upstream may stay silent (before the head or between chunks) before the request counts as timed out.")
+    @Option(
+        help:
+            "Seconds the upstream may stay silent (before the head or between chunks) before the request counts as timed out."
+    )
     var upstreamTimeout: Double = 120
 
-    @Flag(help: "Send Bearer $OPENROUTER_API_KEY upstream in place of the key the client sent (a test's placeholder key).")
+    @Flag(
+        help: "Send Bearer $OPENROUTER_API_KEY upstream in place of the key the client sent (a test's placeholder key)."
+    )
     var upstreamKeyFromEnv = false
 
     @OptionGroup var redaction: RedactionOptions
@@ -45,11 +50,16 @@ struct RecordCommand: AsyncParsableCommand {
         let redactor = try redaction.makeRedactor()
         var configuration = ServerConfiguration(host: host, port: port)
         let group = MultiThreadedEventLoopGroup(numberOfThreads: configuration.threads)
-        let forwarder = try UpstreamSetup.forwarder(upstream: upstream, cassette: cassette, group: group, redactor: redactor, readTimeout: upstreamTimeout, keyFromEnvironment: upstreamKeyFromEnv, logger: logger)
+        let forwarder = try UpstreamSetup.forwarder(
+            upstream: upstream, cassette: cassette, group: group, redactor: redactor, readTimeout: upstreamTimeout,
+            keyFromEnvironment: upstreamKeyFromEnv, logger: logger)
         configuration.redactor = redactor
-        let service = MockService(configuration: configuration, catalog: CassetteCatalog(), mode: .record(forwarder), logger: logger)
+        let service = MockService(
+            configuration: configuration, catalog: CassetteCatalog(), mode: .record(forwarder), logger: logger)
         let server: MockServer
-        do { server = try await MockServer.start(service: service, group: group) } catch { throw CommandFailure(message: "cannot listen on \(host):\(port): \(error)") }
+        do { server = try await MockServer.start(service: service, group: group) } catch {
+            throw CommandFailure(message: "cannot listen on \(host):\(port): \(error)")
+        }
         logger.info("recording \(upstream) to \(cassette)")
         FileHandle.standardOutput.write(Data((server.readyLine + "\n").utf8))
         let signal = await ShutdownSignal.wait()

@@ -4,7 +4,8 @@ import Scenarios
 /// `mockrouter scenario lint PATH...`: load every scenario; exit 1 naming file, line and key on any error.
 struct LintCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "lint", abstract: "Check scenario files; exit 1 naming file, line, key and the allowed values on any error.")
+        commandName: "lint",
+        abstract: "Check scenario files; exit 1 naming file, line, key and the allowed values on any error.")
 
     @Argument(help: "Scenario files or folders.")
     var paths: [String]
@@ -13,7 +14,9 @@ struct LintCommand: ParsableCommand {
         var failures = 0
         var names: [String: String] = [:]
         let files: [String]
-        do { files = try ScenarioLibrary.scenarioFiles(in: paths) } catch { throw CommandFailure(message: error.description) }
+        do { files = try ScenarioLibrary.scenarioFiles(in: paths) } catch {
+            throw CommandFailure(message: error.description)
+        }
         for path in files {
             do {
                 let scenario = try ScenarioLoader.load(path: path)
@@ -23,7 +26,9 @@ struct LintCommand: ParsableCommand {
                     continue
                 }
                 names[scenario.name] = path
-                print("ok    \(path): \(scenario.name), \(scenario.steps.count) step\(scenario.steps.count == 1 ? "" : "s")")
+                print(
+                    "ok    \(path): \(scenario.name), \(scenario.steps.count) step\(scenario.steps.count == 1 ? "" : "s")"
+                )
             } catch {
                 failures += 1
                 print("FAIL  \(error)")

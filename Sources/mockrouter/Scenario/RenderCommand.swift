@@ -10,7 +10,9 @@ struct RenderCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "render",
         abstract: "Print the exact body bytes the server would send for one step of a scenario.",
-        discussion: "Status and headers go to stderr, the body to stdout; wire faults (disconnect, reset, stall) are described on stderr where they happen.")
+        discussion:
+            "Status and headers go to stderr, the body to stdout; wire faults (disconnect, reset, stall) are described on stderr where they happen."
+    )
 
     enum DialectName: String, ExpressibleByArgument, CaseIterable {
         case chat, completions, responses, messages
@@ -39,7 +41,10 @@ struct RenderCommand: ParsableCommand {
         }
         let plan: PlaybackPlan
         do {
-            plan = try ScenarioRendering.render(scenario, stepIndex: step - 1, dialect: Dialect(rawValue: dialect.rawValue)!, stream: stream, model: model).plan
+            plan = try ScenarioRendering.render(
+                scenario, stepIndex: step - 1, dialect: Dialect(rawValue: dialect.rawValue)!, stream: stream,
+                model: model
+            ).plan
         } catch {
             throw CommandFailure(message: "\(path): step \(step) cannot be rendered as \(dialect.rawValue): \(error)")
         }

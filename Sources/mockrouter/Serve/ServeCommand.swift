@@ -22,7 +22,11 @@ struct ServeCommand: AsyncParsableCommand {
             SIGINT or SIGTERM stops the server with exit code 0.
             """)
 
-    @Option(name: .customLong("cassettes"), help: "A cassette file or folder to serve (repeatable). Default: ./cassettes/ if present, else the built-in examples.")
+    @Option(
+        name: .customLong("cassettes"),
+        help:
+            "A cassette file or folder to serve (repeatable). Default: ./cassettes/ if present, else the built-in examples."
+    )
     var cassettes: [String] = []
 
     @Flag(help: "Serve no cassettes.")
@@ -31,7 +35,11 @@ struct ServeCommand: AsyncParsableCommand {
     @Flag(help: "Skip cassettes that cannot be loaded (each is logged) instead of refusing to start.")
     var skipBadCassettes = false
 
-    @Option(name: .customLong("scenarios"), help: "A scenario file or folder to serve (repeatable). Default: ./scenarios/ if present, else the built-in examples.")
+    @Option(
+        name: .customLong("scenarios"),
+        help:
+            "A scenario file or folder to serve (repeatable). Default: ./scenarios/ if present, else the built-in examples."
+    )
     var scenarioPaths: [String] = []
 
     @Flag(help: "Serve no scenarios.")
@@ -64,7 +72,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Hybrid mode: seconds the upstream may stay silent before the request counts as timed out.")
     var upstreamTimeout: Double = 120
 
-    @Flag(help: "Send Bearer $OPENROUTER_API_KEY upstream in place of the key the client sent (a test's placeholder key).")
+    @Flag(
+        help: "Send Bearer $OPENROUTER_API_KEY upstream in place of the key the client sent (a test's placeholder key)."
+    )
     var upstreamKeyFromEnv = false
 
     @OptionGroup var redaction: RedactionOptions
@@ -72,36 +82,52 @@ struct ServeCommand: AsyncParsableCommand {
     @OptionGroup var logging: LoggingOptions
 
     func validate() throws {
-        guard speed >= 0, speed.isFinite else { throw ValidationError("--speed must be 0 or a positive factor; got \(speed)") }
-        guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535; got \(port)") }
-        if noCassettes && !cassettes.isEmpty { throw ValidationError("--no-cassettes and --cassettes cannot be used together") }
-        if noScenarios && !scenarioPaths.isEmpty { throw ValidationError("--no-scenarios and --scenarios cannot be used together") }
-        if (upstream == nil) != (recordTo == nil) { throw ValidationError("--upstream and --record-to go together (hybrid mode)") }
+        guard speed >= 0, speed.isFinite else {
+            throw ValidationError("--speed must be 0 or a positive factor; got \(speed)")
+        }
+        guard (0...65535).contains(port) else {
+            throw ValidationError("--port must be between 0 and 65535; got \(port)")
+        }
+        if noCassettes && !cassettes.isEmpty {
+            throw ValidationError("--no-cassettes and --cassettes cannot be used together")
+        }
+        if noScenarios && !scenarioPaths.isEmpty {
+            throw ValidationError("--no-scenarios and --scenarios cannot be used together")
+        }
+        if (upstream == nil) != (recordTo == nil) {
+            throw ValidationError("--upstream and --record-to go together (hybrid mode)")
+        }
     }
 
     func run() async throws {
         let logger = logging.makeLogger()
         let redactor = try redaction.makeRedactor()
-        var configuration = ServerConfiguration(host: host, port: port, speed: speed, maxBodyBytes: maxBody.bytes, requiredKey: requireKey)
+        var configuration = ServerConfiguration(
+            host: host, port: port, speed: speed, maxBodyBytes: maxBody.bytes, requiredKey: requireKey)
         configuration.redactor = redactor
         let group = MultiThreadedEventLoopGroup(numberOfThreads: configuration.threads)
         var forwarder: RecordingForwarder?
         var mode = ServingMode.replay
         if let upstream, let recordTo {
-            let opened = try UpstreamSetup.forwarder(upstream: upstream, cassette: recordTo, group: group, redactor: redactor, readTimeout: upstreamTimeout, keyFromEnvironment: upstreamKeyFromEnv, logger: logger)
+            let opened = try UpstreamSetup.forwarder(
+                upstream: upstream, cassette: recordTo, group: group, redactor: redactor, readTimeout: upstreamTimeout,
+                keyFromEnvironment: upstreamKeyFromEnv, logger: logger)
             forwarder = opened
             mode = .hybrid(opened, cassette: recordTo)
         }
         let catalog = try loadCatalog(logger)
         let scenarios = try loadScenarios(logger)
-        let service = MockService(configuration: configuration, catalog: catalog, scenarios: scenarios, mode: mode, logger: logger)
+        let service = MockService(
+            configuration: configuration, catalog: catalog, scenarios: scenarios, mode: mode, logger: logger)
         let server: MockServer
         do {
             server = try await MockServer.start(service: service, group: group)
         } catch {
             throw CommandFailure(message: "cannot listen on \(host):\(port): \(error)")
         }
-        logger.info("serving \(catalog.entries.count) interactions from \(catalog.files.count) cassettes and \(scenarios.all.count) scenarios at speed \(speed)")
+        logger.info(
+            "serving \(catalog.entries.count) interactions from \(catalog.files.count) cassettes and \(scenarios.all.count) scenarios at speed \(speed)"
+        )
         FileHandle.standardOutput.write(Data((server.readyLine + "\n").utf8))
         let signal = await ShutdownSignal.wait()
         logger.info("received signal \(signal), stopping")
@@ -129,7 +155,9 @@ struct ServeCommand: AsyncParsableCommand {
                 onSkip: { logger.error("skipping bad cassette: \($0.description)") })
             return catalog
         } catch {
-            throw CommandFailure(message: "\(error.description)\nRefusing to start; fix or remove the file, or pass --skip-bad-cassettes.")
+            throw CommandFailure(
+                message:
+                    "\(error.description)\nRefusing to start; fix or remove the file, or pass --skip-bad-cassettes.")
         }
     }
 }
@@ -144,9 +172,13 @@ extension ServeCommand {
             }
         }
         do {
-            return try ScenarioLibrary.load(paths: paths, skipBad: skipBadScenarios, onSkip: { logger.error("skipping bad scenario: \($0.description)") })
+            return try ScenarioLibrary.load(
+                paths: paths, skipBad: skipBadScenarios,
+                onSkip: { logger.error("skipping bad scenario: \($0.description)") })
         } catch {
-            throw CommandFailure(message: "\(error.description)\nRefusing to start; fix or remove the file, or pass --skip-bad-scenarios.")
+            throw CommandFailure(
+                message:
+                    "\(error.description)\nRefusing to start; fix or remove the file, or pass --skip-bad-scenarios.")
         }
     }
 }

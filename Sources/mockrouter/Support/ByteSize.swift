@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 /// A size in bytes from the command line: `1048576`, `512KB`, `10MB`, `1GB` (powers of 1024).
 struct ByteSize: ExpressibleByArgument {
@@ -20,5 +21,3 @@ struct ByteSize: ExpressibleByArgument {
         bytes = number
     }
 }
-
-import Foundation

@@ -20,7 +20,9 @@ struct JSONLogHandler: LogHandler {
             ("label", .string(label)),
             ("message", .string(event.message.description)),
         ]
-        for (key, value) in metadata.merging(event.metadata ?? [:], uniquingKeysWith: { $1 }).sorted(by: { $0.key < $1.key }) {
+        for (key, value) in metadata.merging(event.metadata ?? [:], uniquingKeysWith: { $1 }).sorted(by: {
+            $0.key < $1.key
+        }) {
             pairs.append((key, .string(value.description)))
         }
         var line = JSONWriter.bytes(.object(pairs))

@@ -1,13 +1,17 @@
 import ArgumentParser
 import CassetteFormat
+import Foundation
 
 /// `--redact-header` and `--redact-pattern`: secrets to remove beyond the defaults
 /// (Authorization, x-api-key, cookies, and `sk-…` key-shaped strings).
 struct RedactionOptions: ParsableArguments {
-    @Option(name: .customLong("redact-header"), help: "Another header whose value is replaced by [REDACTED] (repeatable).")
+    @Option(
+        name: .customLong("redact-header"), help: "Another header whose value is replaced by [REDACTED] (repeatable).")
     var headers: [String] = []
 
-    @Option(name: .customLong("redact-pattern"), help: "Another regular expression whose matches are replaced by [REDACTED] (repeatable).")
+    @Option(
+        name: .customLong("redact-pattern"),
+        help: "Another regular expression whose matches are replaced by [REDACTED] (repeatable).")
     var patterns: [String] = []
 
     func validate() throws { _ = try makeRedactor() }
@@ -20,5 +24,3 @@ struct RedactionOptions: ParsableArguments {
         }
     }
 }
-
-import Foundation

@@ -1,6 +1,7 @@
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A deliberately plain HTTP/1.1 client over a blocking POSIX socket, so tests see exactly what
@@ -36,23 +37,35 @@ final class RawHTTPClient {
         address.sin_port = in_port_t(UInt16(port).bigEndian)
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
         let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
         }
-        guard connected == 0 else { close(descriptor); throw ClientError.connectFailed(errno) }
-        var timeout = timeval(tv_sec: Int(receiveTimeout), tv_usec: Int((receiveTimeout - receiveTimeout.rounded(.down)) * 1_000_000))
+        guard connected == 0 else {
+            close(descriptor)
+            throw ClientError.connectFailed(errno)
+        }
+        var timeout = timeval(
+            tv_sec: Int(receiveTimeout), tv_usec: Int((receiveTimeout - receiveTimeout.rounded(.down)) * 1_000_000))
         setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
     }
 
     deinit { close(descriptor) }
 
-    enum ClientError: Error { case connectFailed(Int32), timedOut, malformed(String) }
+    enum ClientError: Error {
+        case connectFailed(Int32)
+        case timedOut
+        case malformed(String)
+    }
 
     /// Sends raw bytes and starts the clock for arrival times.
     func send(_ bytes: [UInt8]) {
         sentAt = .now
         var sent = 0
         while sent < bytes.count {
-            let n = bytes.withUnsafeBytes { Glibc.send(descriptor, $0.baseAddress! + sent, bytes.count - sent, Int32(MSG_NOSIGNAL)) }
+            let n = bytes.withUnsafeBytes {
+                Glibc.send(descriptor, $0.baseAddress! + sent, bytes.count - sent, Int32(MSG_NOSIGNAL))
+            }
             if n <= 0 { return }
             sent += n
         }
@@ -63,7 +76,9 @@ final class RawHTTPClient {
         var text = "\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\n"
         var all = headers
         if !body.isEmpty || method == "POST" {
-            if !all.contains(where: { $0.0.lowercased() == "content-type" }) { all.append(("Content-Type", "application/json")) }
+            if !all.contains(where: { $0.0.lowercased() == "content-type" }) {
+                all.append(("Content-Type", "application/json"))
+            }
             all.append(("Content-Length", "\(body.count)"))
         }
         for (name, value) in all { text += "\(name): \(value)\r\n" }
@@ -78,12 +93,17 @@ final class RawHTTPClient {
         var headers: [(String, String)] = []
         while let line = try readLine(), !line.isEmpty {
             guard let colon = line.firstIndex(of: ":") else { throw ClientError.malformed(line) }
-            headers.append((String(line[..<colon]), line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)))
+            headers.append(
+                (String(line[..<colon]), line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)))
         }
         var response = Response(status: status, headers: headers, chunks: [], terminated: false, reset: false)
         if response.header("transfer-encoding")?.lowercased() == "chunked" {
             while let sizeLine = try readLine(), let size = Int(sizeLine, radix: 16) {
-                if size == 0 { _ = try readLine(); response.terminated = true; break }
+                if size == 0 {
+                    _ = try readLine()
+                    response.terminated = true
+                    break
+                }
                 guard let bytes = try read(exactly: size) else { break }
                 response.chunks.append((bytes, sentAt.duration(to: .now)))
                 guard try readLine() == "" else { break }
@@ -117,7 +137,10 @@ final class RawHTTPClient {
     private func fill() throws -> Bool {
         var chunk = [UInt8](repeating: 0, count: 65536)
         let n = chunk.withUnsafeMutableBytes { recv(descriptor, $0.baseAddress, $0.count, 0) }
-        if n > 0 { buffer.append(contentsOf: chunk[0..<n]); return true }
+        if n > 0 {
+            buffer.append(contentsOf: chunk[0..<n])
+            return true
+        }
         if n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) { throw ClientError.timedOut }
         if n < 0 && errno == ECONNRESET { sawReset = true }
         return false

@@ -13,15 +13,18 @@ enum TestServer {
     static let bundledScenarios = repository.appendingPathComponent("scenarios").path
 
     static func with<T>(
-        cassettes: [String] = [bundledCassettes], scenarios: [String] = [], speed: Double = 0, maxBodyBytes: Int = 10 * 1024 * 1024, requiredKey: String? = nil,
+        cassettes: [String] = [bundledCassettes], scenarios: [String] = [], speed: Double = 0,
+        maxBodyBytes: Int = 10 * 1024 * 1024, requiredKey: String? = nil,
         _ body: (MockServer) async throws -> T
     ) async throws -> T {
         var logger = Logger(label: "test")
         logger.logLevel = .critical
         let catalog = try CassetteCatalog.load(paths: cassettes, skipBad: false)
-        let configuration = ServerConfiguration(host: "127.0.0.1", port: 0, speed: speed, maxBodyBytes: maxBodyBytes, requiredKey: requiredKey, threads: 2)
+        let configuration = ServerConfiguration(
+            host: "127.0.0.1", port: 0, speed: speed, maxBodyBytes: maxBodyBytes, requiredKey: requiredKey, threads: 2)
         let library = try ScenarioLibrary.load(paths: scenarios, skipBad: false)
-        let server = try await MockServer.start(service: MockService(configuration: configuration, catalog: catalog, scenarios: library, logger: logger))
+        let server = try await MockServer.start(
+            service: MockService(configuration: configuration, catalog: catalog, scenarios: library, logger: logger))
         do {
             let result = try await body(server)
             try await server.stop()
@@ -44,7 +47,8 @@ enum TestServer {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("mockrouter-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let path = folder.appendingPathComponent(name).path
-        try CassetteWriter.write(header: CassetteHeader(created: "2026-11-21T00:00:00Z", tool: "test"), interactions: interactions, to: path)
+        try CassetteWriter.write(
+            header: CassetteHeader(created: "2026-11-21T00:00:00Z", tool: "test"), interactions: interactions, to: path)
         return path
     }
 }
