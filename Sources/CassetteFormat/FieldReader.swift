@@ -55,6 +55,25 @@ struct FieldReader {
         return d
     }
 
+    /// A duration or time offset in ms, within `Limits.maxDurationMs`.
+    func milliseconds(_ key: String) throws(CassetteDecodingError) -> Double {
+        try checkedDuration(key, try double(key))
+    }
+
+    func optionalMilliseconds(_ key: String) throws(CassetteDecodingError) -> Double? {
+        guard let value = try optionalDouble(key) else { return nil }
+        return try checkedDuration(key, value)
+    }
+
+    private func checkedDuration(_ key: String, _ value: Double) throws(CassetteDecodingError) -> Double {
+        guard Limits.isDuration(value) else {
+            throw .fieldError(
+                path: childPath(key),
+                message: "\(value) is outside 0...\(Int(Limits.maxDurationMs)) ms (Limits.maxDurationMs)")
+        }
+        return value
+    }
+
     func array(_ key: String) throws(CassetteDecodingError) -> [JSONValue] {
         let value = try required(key)
         guard case .array(let a) = value else { throw mistyped(key, "an array", value) }

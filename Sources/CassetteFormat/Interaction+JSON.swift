@@ -160,7 +160,8 @@ extension Body {
             frames.reserveCapacity(entries.count)
             for (i, entry) in entries.enumerated() {
                 let fields = try FieldReader(entry, path: "\(valuePath)[\(i)]")
-                frames.append(TimedFrame(offsetMs: try fields.double("offset_ms"), text: try fields.string("text")))
+                frames.append(
+                    TimedFrame(offsetMs: try fields.milliseconds("offset_ms"), text: try fields.string("text")))
             }
             self = .sse(frames)
         case "chunks":
@@ -174,7 +175,7 @@ extension Body {
                 guard let bytes = Base64.decode(encoded) else {
                     throw .fieldError(path: fields.childPath("base64"), message: "is not valid base64")
                 }
-                chunks.append(TimedChunk(offsetMs: try fields.double("offset_ms"), bytes: bytes))
+                chunks.append(TimedChunk(offsetMs: try fields.milliseconds("offset_ms"), bytes: bytes))
             }
             self = .chunks(chunks)
         default:
@@ -197,8 +198,8 @@ extension Timing {
     init(json: JSONValue, path: String) throws(CassetteDecodingError) {
         let fields = try FieldReader(json, path: path)
         started = try fields.optionalString("started")
-        ttfbMs = try fields.optionalDouble("ttfb_ms")
-        durationMs = try fields.optionalDouble("duration_ms")
+        ttfbMs = try fields.optionalMilliseconds("ttfb_ms")
+        durationMs = try fields.optionalMilliseconds("duration_ms")
     }
 }
 
@@ -227,7 +228,7 @@ extension Outcome {
         case "complete":
             self = .complete
         case "client_cancelled":
-            self = .clientCancelled(atMs: try fields.optionalDouble("at_ms"))
+            self = .clientCancelled(atMs: try fields.optionalMilliseconds("at_ms"))
         case "upstream_failed":
             let stageText = try fields.string("stage")
             guard let stage = FailureStage(rawValue: stageText) else {
@@ -239,7 +240,7 @@ extension Outcome {
             }
             self = .upstreamFailed(
                 stage: stage, message: try fields.optionalString("message") ?? "",
-                atMs: try fields.optionalDouble("at_ms"))
+                atMs: try fields.optionalMilliseconds("at_ms"))
         default:
             throw .fieldError(
                 path: fields.childPath("kind"),

@@ -2,7 +2,7 @@
 /// written without trailing zeros, so the same offset always serializes to the same text.
 enum Milliseconds {
     static func json(_ ms: Double) -> JSONValue {
-        let micros = Int((ms * 1000).rounded())
+        let micros = Saturating.int((ms * 1000).rounded())
         let sign = micros < 0 ? "-" : ""
         let whole = abs(micros) / 1000
         var fraction = abs(micros) % 1000

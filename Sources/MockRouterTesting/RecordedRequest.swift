@@ -15,6 +15,8 @@ public struct RecordedRequest: Sendable {
         case catalogue
         /// The upstream (record and hybrid modes).
         case upstream
+        /// Not a request: the session was evicted past `--max-sessions` and its state forgotten.
+        case evicted
         /// An error MockRouter produced itself: a reason code (`no_match`, `unknown_scenario`,
         /// `bad_json`, …) and the message, which for `no_match` is the near-miss report.
         case error(reason: String, message: String)
@@ -46,6 +48,7 @@ public struct RecordedRequest: Sendable {
         case .scenario(let name, let step): answer = .scenario(name: name, step: step)
         case .catalogue: answer = .catalogue
         case .upstream: answer = .upstream
+        case .evicted: answer = .evicted
         case .error(let reason, let message): answer = .error(reason: reason, message: message)
         }
     }

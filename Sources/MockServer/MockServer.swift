@@ -45,8 +45,21 @@ public final class MockServer: Sendable {
             .childChannelOption(ChannelOptions.maxMessagesPerRead, value: 16)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
+                    let connectionGuard = ConnectionGuard()
+                    let open = service.openConnections.add(1, ordering: .relaxed).newValue
+                    channel.closeFuture.whenComplete { _ in service.openConnections.subtract(1, ordering: .relaxed) }
+                    if open > configuration.maxConnections {
+                        connectionGuard.refusal = ErrorResponse(
+                            status: 503,
+                            message:
+                                "MockRouter has \(configuration.maxConnections) connections open (--max-connections)",
+                            metadata: [("error_type", .string("provider_overloaded"))])
+                        return try channel.pipeline.syncOperations.addHandler(connectionGuard)
+                    }
+                    try channel.pipeline.syncOperations.addHandler(connectionGuard)
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
-                    try channel.pipeline.syncOperations.addHandler(HTTPConnectionHandler(service: service))
+                    try channel.pipeline.syncOperations.addHandler(
+                        HTTPConnectionHandler(service: service, connectionGuard: connectionGuard))
                 }
             }
         do {

@@ -20,17 +20,22 @@ public final class MockService: Sendable {
     public let scenarios: ScenarioLibrary
     let scenarioResponder: ScenarioResponder
     let generations = GenerationRegistry()
-    let journal = RequestJournal()
+    let journal: RequestJournal
+    let sessions: SessionRoster
     let startedAt = Date()
     let logger: Logger
     /// Forwarded requests not yet finished and recorded; shutdown waits for them.
     let inFlight = Atomic<Int>(0)
+    /// Client connections open now, for `--max-connections`.
+    let openConnections = Atomic<Int>(0)
     /// Set when shutdown begins: new requests on open connections get 503 and a closed connection.
     let draining = Atomic<Bool>(false)
 
     /// What the connection does with a request: play a plan, or forward it upstream.
     enum Reply {
         case plan(PlaybackPlan)
+        /// Work too heavy for an event loop (parsing a posted scenario): run it on a thread pool, then play its plan.
+        case offLoop(@Sendable () -> PlaybackPlan)
         case forward(ForwardRequest, any UpstreamForwarding)
     }
 
@@ -44,11 +49,26 @@ public final class MockService: Sendable {
         replayer = CassetteReplayer(catalog: catalog)
         self.scenarios = scenarios
         scenarioResponder = ScenarioResponder(library: scenarios, generations: generations)
+        journal = RequestJournal(byteLimit: configuration.journalBytes)
+        sessions = SessionRoster(capacity: configuration.maxSessions)
         self.logger = logger
     }
 
+    /// Marks `session` used, evicting the least recently used sessions past `--max-sessions`: their
+    /// steps, positions and scenarios are forgotten, and their journal says so.
+    private func use(_ session: String) {
+        for evicted in sessions.touch(session) {
+            replayer.reset(session: evicted)
+            scenarios.forget(session: evicted)
+            journal.record(
+                JournalEntry(
+                    time: Date(), session: evicted, method: "-", path: "-", query: nil, headers: HTTPHeaders(),
+                    body: [], status: 0, answer: .evicted(capacity: sessions.capacity)))
+        }
+    }
+
     /// The requests answered so far, oldest first, of `session` or of every session when `nil`
-    /// (the latest 10,000 are kept).
+    /// (the latest 10,000, with at most `--journal-bytes` of bodies, are kept).
     public func requests(session: String?) -> [JournalEntry] {
         journal.entries(session: session)
     }
@@ -75,12 +95,22 @@ public final class MockService: Sendable {
     func reply(to request: ReceivedRequest) -> Reply {
         let (rawPath, query) = request.pathAndQuery
         if rawPath.hasPrefix("/__admin/") {
-            return .plan(
-                AdminAPI(service: self).respond(method: request.method, path: rawPath, query: query, body: request.body)
-            )
+            if let token = configuration.adminToken,
+                request.head.headers.first(name: "authorization") != "Bearer \(token)"
+            {
+                return .plan(
+                    ErrorResponse(
+                        status: 401,
+                        message: "MockRouter: /__admin/ needs Authorization: Bearer <the server's --admin-token>",
+                        metadata: [("error_type", .string("authentication"))]
+                    ).plan)
+            }
+            return AdminAPI(service: self).respond(
+                method: request.method, path: rawPath, query: query, body: request.body)
         }
         let routed = RoutedPath(rawPath)
         let session = routed.session ?? request.head.headers.first(name: "x-mockrouter-session") ?? "default"
+        use(session)
         let redactor = configuration.redactor
         let context = RequestContext(
             request: request, rawPath: rawPath, query: query, routed: routed, session: session,
@@ -172,6 +202,16 @@ public final class MockService: Sendable {
         let request = context.request
         let incoming = context.incoming
         let contentType = request.head.headers.first(name: "content-type")
+        if let required = configuration.requiredKey,
+            !KeyCheck.accepts(request.head.headers, key: required, anthropic: context.anthropic)
+        {
+            let sent =
+                request.head.headers.first(name: "authorization") != nil
+                || request.head.headers.first(name: "x-api-key") != nil
+            return fail(
+                "unauthorized",
+                ErrorResponse(status: 401, message: sent ? "User not found." : "No auth credentials found"), context)
+        }
         if let name = context.routed.scenario ?? request.head.headers.first(name: "x-mockrouter-scenario") {
             guard let scenario = scenarios.scenario(named: name, session: context.session) else {
                 return unknownScenario(name, context)
@@ -189,16 +229,6 @@ public final class MockService: Sendable {
                     message:
                         "Not Found: \(context.rawPath) is not an OpenRouter API path (expected /api/v1/... or /v1/...)"),
                 context)
-        }
-        if let required = configuration.requiredKey,
-            !KeyCheck.accepts(request.head.headers, key: required, anthropic: context.anthropic)
-        {
-            let sent =
-                request.head.headers.first(name: "authorization") != nil
-                || request.head.headers.first(name: "x-api-key") != nil
-            return fail(
-                "unauthorized",
-                ErrorResponse(status: 401, message: sent ? "User not found." : "No auth credentials found"), context)
         }
         if let match = replayer.answer(incoming, session: context.session) {
             let entry = match.entry

@@ -14,6 +14,18 @@ public struct ServerConfiguration: Sendable {
     public var requiredKey: String?
     /// Event loop threads; defaults to one per core.
     public var threads: Int
+    /// How long a request may take to arrive, and a kept-alive connection may sit idle.
+    public var timeouts = ConnectionTimeouts()
+    /// Connections beyond this many get a 503 and are closed.
+    public var maxConnections = ServerConfiguration.defaultMaxConnections
+    /// 32,768: above the 20,000 concurrent streams the benchmarks run, below a usual open-file limit.
+    public static let defaultMaxConnections = 32_768
+    /// Sessions kept at once; the least recently used is evicted past it (`--max-sessions`).
+    public var maxSessions = 10_000
+    /// Request bodies the journal keeps at most, in bytes (`--journal-bytes`); it also keeps at most 10,000 entries.
+    public var journalBytes = 64 * 1024 * 1024
+    /// When set, `/__admin/*` needs `Authorization: Bearer TOKEN`.
+    public var adminToken: String?
     /// What recordings are scrubbed with; incoming requests are matched through it too.
     public var redactor: Redactor = .standard
 

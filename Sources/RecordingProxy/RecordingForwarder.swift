@@ -59,6 +59,8 @@ public final class RecordingForwarder: UpstreamForwarding {
                 Int64(readTimeout.components.seconds) * 1_000_000_000 + readTimeout.components.attoseconds
                     / 1_000_000_000))
         configuration.decompression = .disabled
+        // A 3xx is an answer to pass on and record, as the client would have seen it from the upstream.
+        configuration.redirectConfiguration = .disallow
         // One upstream connection per in-flight request, as the clients have. AsyncHTTPClient's
         // default of 8 per host would make the ninth concurrent stream wait for one to finish.
         configuration.connectionPool = .init(

@@ -91,7 +91,7 @@ public enum ScenarioCompiler {
         var offsets = Array(repeating: 0.0, count: keepAlive.atStart)
         if keepAlive.intervalMs > 0 {
             var time = keepAlive.intervalMs
-            while time < firstToken {
+            while time < firstToken && offsets.count < Limits.maxKeepAlives {
                 offsets.append(time)
                 time += keepAlive.intervalMs
             }

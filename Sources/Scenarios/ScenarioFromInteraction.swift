@@ -68,7 +68,7 @@ public enum ScenarioFromInteraction {
             if !fields.isEmpty { add("usage: { \(fields.joined(separator: ", ")) }") }
         }
         if let first = content.tokenOffsets.first {
-            var timing = ["ttft_ms: \(Int(first.rounded()))"]
+            var timing = ["ttft_ms: \(Saturating.int(first.rounded()))"]
             if content.tokenOffsets.count > 1, let last = content.tokenOffsets.last, last > first {
                 let rate = Double(content.tokenOffsets.count - 1) / ((last - first) / 1000)
                 timing.append("tokens_per_second: \((rate * 10).rounded() / 10)")
@@ -148,6 +148,7 @@ struct ChatContent {
                     }
                     for call in delta["tool_calls"]?.arrayValue ?? [] {
                         let index = call["index"]?.intValue ?? 0
+                        guard (0..<Limits.maxToolCalls).contains(index) else { return nil }
                         while toolCalls.count <= index { toolCalls.append(("", "", "")) }
                         if let id = call["id"]?.stringValue { toolCalls[index].id = id }
                         if let name = call["function"]?["name"]?.stringValue { toolCalls[index].name = name }

@@ -76,6 +76,14 @@ public final class ScenarioLibrary: Sendable {
         }
     }
 
+    /// Forgets everything kept for `session`: its step counters and the scenarios added for it.
+    public func forget(session: String) {
+        state.withLock { state in
+            state.requestCounts[session] = nil
+            state.sessionScenarios[session] = nil
+        }
+    }
+
     /// Rewinds the step counters of `session`, or of every session when `nil`. Scenarios added
     /// at run time stay.
     public func reset(session: String?) {

@@ -18,7 +18,11 @@ public enum ScenarioLoader {
     }
 
     /// Loads a scenario from its text; `path` names it in errors and anchors relative `base` paths.
-    public static func load(text: String, path: String) throws(ScenarioLoadError) -> Scenario {
+    /// `bases` says where `base.cassette` comes from: files beside `path` (the default), or the
+    /// server's loaded cassettes by name (scenarios posted at run time).
+    public static func load(text: String, path: String, bases: BaseCassettes = .files) throws(ScenarioLoadError)
+        -> Scenario
+    {
         let document: Node
         do {
             guard let node = try Yams.compose(yaml: text) else {
@@ -43,8 +47,11 @@ public enum ScenarioLoader {
         let stepsNode = try fields.required("steps")
         let stepNodes = try stepsNode.list()
         guard !stepNodes.isEmpty else { throw stepsNode.failure("must list at least one step") }
+        guard stepNodes.count <= Limits.maxSteps else {
+            throw stepsNode.failure("lists \(stepNodes.count) steps; at most \(Limits.maxSteps) are allowed")
+        }
         var steps: [ScenarioStep] = []
-        for node in stepNodes { steps.append(try StepReader.read(node)) }
+        for node in stepNodes { steps.append(try StepReader.read(node, bases: bases)) }
         let seed: UInt64
         if let seedNode = fields["seed"] {
             seed = UInt64(bitPattern: Int64(try seedNode.int()))
@@ -58,9 +65,7 @@ public enum ScenarioLoader {
             provider: try fields["provider"]?.string() ?? "OpenAI",
             seed: seed,
             match: try fields["match"].map { (node) throws(ScenarioLoadError) in try readMatch(node) },
-            afterLast: Scenario.AfterLast(
-                rawValue: try fields["after_last"]?.choice(Scenario.AfterLast.allCases.map(\.rawValue)) ?? "repeat_last"
-            )!,
+            afterLast: try fields["after_last"]?.choice(Scenario.AfterLast.self) ?? .repeatLast,
             steps: steps,
             path: path)
     }

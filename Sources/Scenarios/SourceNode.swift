@@ -80,6 +80,15 @@ struct SourceNode {
         return value
     }
 
+    /// A duration in ms: a number from 0 to `Limits.maxDurationMs` (24 h).
+    func duration() throws(ScenarioLoadError) -> Double {
+        let value = try number()
+        guard value <= Limits.maxDurationMs else {
+            throw failure("\(value) ms is longer than \(Int(Limits.maxDurationMs)) ms (24 h, the longest duration)")
+        }
+        return value
+    }
+
     func bool() throws(ScenarioLoadError) -> Bool {
         guard let value = node.bool else {
             throw failure("expected true or false, found \(node.string.map { "\"\($0)\"" } ?? kind)")
@@ -94,6 +103,14 @@ struct SourceNode {
             throw failure("\"\(value)\" is not one of \(allowed.joined(separator: ", "))")
         }
         return value
+    }
+
+    /// One of `T`'s cases, by raw value.
+    func choice<T: CaseIterable & RawRepresentable>(_ type: T.Type) throws(ScenarioLoadError) -> T
+    where T.RawValue == String {
+        let value = try choice(T.allCases.map(\.rawValue))
+        guard let chosen = T(rawValue: value) else { throw failure("\"\(value)\" is not allowed") }
+        return chosen
     }
 
     /// The node as a JSON value (numbers keep their spelling; YAML integers and floats become JSON numbers).

@@ -12,7 +12,7 @@ enum StepReader {
     static let errorStepKeys: Set<String> = ["status", "headers", "error", "timing"]
     static let finishReasons = ["stop", "length", "tool_calls", "content_filter", "error"]
 
-    static func read(_ node: SourceNode) throws(ScenarioLoadError) -> ScenarioStep {
+    static func read(_ node: SourceNode, bases: BaseCassettes) throws(ScenarioLoadError) -> ScenarioStep {
         let fields = try node.mapping(allowed: keys)
         let status = try fields["status"]?.int(in: 200...599) ?? 200
         if let statusNode = fields["status"], status != 200, status < 400 {
@@ -53,7 +53,7 @@ enum StepReader {
         step.crlf = try fields["line_endings"]?.choice(["lf", "crlf"]) == "crlf"
         step.done = try fields["done"]?.bool() ?? true
         if let baseNode = fields["base"] {
-            step.base = try readBase(baseNode)
+            step.base = try readBase(baseNode, bases: bases)
             for (key, entry) in fields.entries where !["base", "fault", "headers", "status"].contains(key) {
                 throw entry.failure(
                     "cannot be combined with base: the recording supplies content and timing; only fault and headers may be added"
@@ -72,7 +72,13 @@ enum StepReader {
         var headers: [(String, String)] = []
         for (key, value) in mapping {
             guard let name = key.string, !name.isEmpty else { throw node.failure("header names must be text") }
-            headers.append((name, try node.child(value, name).string()))
+            let child = node.child(value, name)
+            guard !PlaybackPlan.isFramingHeader(name) else {
+                throw child.failure(
+                    "is a framing header, which the server always computes from what it sends "
+                        + "(Content-Length, Transfer-Encoding, Connection, Keep-Alive cannot be set)")
+            }
+            headers.append((name, try child.string()))
         }
         return headers
     }
@@ -127,6 +133,9 @@ enum StepReader {
                     name: try fields.required("name").string(), arguments: arguments, id: try fields["id"]?.string()))
         }
         guard !calls.isEmpty else { throw node.failure("must list at least one call (or leave tool_calls out)") }
+        guard calls.count <= Limits.maxToolCalls else {
+            throw node.failure("lists \(calls.count) calls; at most \(Limits.maxToolCalls) are allowed")
+        }
         return calls
     }
 
@@ -152,10 +161,10 @@ enum StepReader {
             "prompt_tokens", "completion_tokens", "reasoning_tokens", "cached_tokens", "cost",
         ])
         var usage = UsageSpec()
-        usage.promptTokens = try fields["prompt_tokens"]?.int(in: 0...Int.max)
-        usage.completionTokens = try fields["completion_tokens"]?.int(in: 0...Int.max)
-        usage.reasoningTokens = try fields["reasoning_tokens"]?.int(in: 0...Int.max)
-        usage.cachedTokens = try fields["cached_tokens"]?.int(in: 0...Int.max)
+        usage.promptTokens = try fields["prompt_tokens"]?.int(in: 0...Limits.maxTokens)
+        usage.completionTokens = try fields["completion_tokens"]?.int(in: 0...Limits.maxTokens)
+        usage.reasoningTokens = try fields["reasoning_tokens"]?.int(in: 0...Limits.maxTokens)
+        usage.cachedTokens = try fields["cached_tokens"]?.int(in: 0...Limits.maxTokens)
         if let costNode = fields["cost"] {
             _ = try costNode.number()
             usage.cost = try costNode.json()
@@ -166,18 +175,26 @@ enum StepReader {
     static func readTiming(_ node: SourceNode) throws(ScenarioLoadError) -> TimingSpec {
         let fields = try node.mapping(allowed: ["ttft_ms", "tokens_per_second", "jitter_ms", "pauses"])
         var timing = TimingSpec()
-        timing.ttftMs = try fields["ttft_ms"]?.number() ?? 0
+        timing.ttftMs = try fields["ttft_ms"]?.duration() ?? 0
         if let tps = fields["tokens_per_second"] {
             let value = try tps.number()
-            guard value > 0 else { throw tps.failure("must be greater than 0") }
+            guard Limits.tokensPerSecond.contains(value) else {
+                throw tps.failure(
+                    "\(value) is outside \(Limits.tokensPerSecond.lowerBound)...\(Int(Limits.tokensPerSecond.upperBound))"
+                )
+            }
             timing.tokensPerSecond = value
         }
-        timing.jitterMs = try fields["jitter_ms"]?.number() ?? 0
+        timing.jitterMs = try fields["jitter_ms"]?.duration() ?? 0
         if let pausesNode = fields["pauses"] {
-            for entry in try pausesNode.list() {
+            let entries = try pausesNode.list()
+            guard entries.count <= Limits.maxPauses else {
+                throw pausesNode.failure("lists \(entries.count) pauses; at most \(Limits.maxPauses) are allowed")
+            }
+            for entry in entries {
                 let pause = try entry.mapping(allowed: ["after", "ms"])
                 timing.pauses.append(
-                    (try pause.required("after").int(in: 0...Int.max), try pause.required("ms").number()))
+                    (try pause.required("after").int(in: 0...Int.max), try pause.required("ms").duration()))
             }
         }
         return timing
@@ -187,7 +204,12 @@ enum StepReader {
         let fields = try node.mapping(allowed: ["at_start", "interval_ms"])
         var keepAlive = KeepAliveSpec()
         keepAlive.atStart = try fields["at_start"]?.int(in: 0...1000) ?? 1
-        keepAlive.intervalMs = try fields["interval_ms"]?.number() ?? 0
+        if let interval = fields["interval_ms"] {
+            keepAlive.intervalMs = try interval.duration()
+            guard keepAlive.intervalMs == 0 || keepAlive.intervalMs >= Limits.minKeepAliveIntervalMs else {
+                throw interval.failure("must be 0 (none) or at least \(Int(Limits.minKeepAliveIntervalMs)) ms")
+            }
+        }
         return keepAlive
     }
 
@@ -204,27 +226,26 @@ enum StepReader {
     static func readFault(_ node: SourceNode) throws(ScenarioLoadError) -> WireFault {
         let fields = try node.mapping(allowed: ["kind", "after", "stall_ms"])
         let kindNode = try fields.required("kind")
-        let kind = WireFault.Kind(rawValue: try kindNode.choice(WireFault.Kind.allCases.map(\.rawValue)))!
-        let stallMs = try fields["stall_ms"]?.number()
-        if stallMs != nil && kind != .stall { throw fields["stall_ms"]!.failure("only applies to kind: stall") }
+        let kind = try kindNode.choice(WireFault.Kind.self)
+        let stallNode = fields["stall_ms"]
+        let stallMs = try stallNode?.duration()
+        if let stallNode, kind != .stall { throw stallNode.failure("only applies to kind: stall") }
         return WireFault(kind: kind, afterTokens: try fields["after"]?.int(in: 0...Int.max) ?? 0, stallMs: stallMs)
     }
 
-    static func readBase(_ node: SourceNode) throws(ScenarioLoadError) -> BaseInteraction {
+    static func readBase(_ node: SourceNode, bases: BaseCassettes) throws(ScenarioLoadError) -> BaseInteraction {
         let fields = try node.mapping(allowed: ["cassette", "interaction"])
         let cassetteNode = try fields.required("cassette")
-        let relative = try cassetteNode.string()
-        let folder = (node.path as NSString).deletingLastPathComponent
-        let path = relative.hasPrefix("/") ? relative : (folder as NSString).appendingPathComponent(relative)
+        let name = try cassetteNode.string()
         let number = try fields["interaction"]?.int(in: 1...Int.max) ?? 1
-        let file: CassetteFile
-        do { file = try CassetteReader.read(path: path) } catch {
-            throw cassetteNode.failure("cannot use the cassette: \(error)")
+        let (path, interactions): (String, [Interaction])
+        do { (path, interactions) = try bases.interaction(name, number: number, scenarioPath: node.path) } catch {
+            throw cassetteNode.failure(error.message)
         }
-        guard number <= file.interactions.count else {
+        guard number <= interactions.count else {
             throw (fields["interaction"] ?? cassetteNode).failure(
-                "\(path) has \(file.interactions.count) interactions; there is no interaction \(number)")
+                "\(name) has \(interactions.count) interactions; there is no interaction \(number)")
         }
-        return BaseInteraction(cassette: path, number: number, recorded: file.interactions[number - 1])
+        return BaseInteraction(cassette: path, number: number, recorded: interactions[number - 1])
     }
 }

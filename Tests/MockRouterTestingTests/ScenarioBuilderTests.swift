@@ -195,6 +195,19 @@ struct ScenarioBuilderTests {
     }
 
     @Test(arguments: [
+        ("framing header", ResponseStep.text("x").header("Content-Length", "5"), "framing header"),
+        ("stall of 1e15 ms", ResponseStep.text("x").fault(.stall, stallMs: 1e15), "stall_ms"),
+        ("keep-alive every µs", ResponseStep.text("x").keepAlive(intervalMs: 0.001), "at least 10 ms"),
+        ("tokens near Int.max", ResponseStep.text("x").usage(prompt: Int.max), "token counts"),
+        ("no tokens per second", ResponseStep.text("x").timing(tokensPerSecond: 0), "tokens_per_second"),
+        ("pause of a year", ResponseStep.text("x").pause(after: 1, ms: 3.2e10), "durations"),
+    ])
+    func outOfRangeValuesAreRefusedAsTheLoaderRefusesThem(what: String, step: ResponseStep, words: String) {
+        let error = #expect(throws: ScenarioLoadError.self) { try Scenario("limits") { step } }
+        #expect(error?.description.contains(words) == true, Comment(rawValue: "\(what): \(String(describing: error))"))
+    }
+
+    @Test(arguments: [
         (0.00000735, "0.00000735"), (0.001833, "0.001833"), (1e-7, "0.0000001"), (2.5e20, "250000000000000000000"),
         (-3e-5, "-0.00003"), (12, "12"),
     ])

@@ -212,11 +212,15 @@ struct ScenarioServingTests {
     @Test("a scenario based on a recording replays its frames, then cuts where the fault says")
     func recordedBase() async throws {
         let cassette = TestServer.bundledCassettes + "/stream-text.cassette.jsonl.gz"
-        try await TestServer.with(cassettes: [], scenarios: []) { server in
+        try await TestServer.with(cassettes: [cassette], scenarios: []) { server in
+            #expect(
+                try addScenario(
+                    server.port, "name: by-path\nsteps:\n  - base: { cassette: \(cassette) }\n"
+                ).status == 400, "a posted scenario names a loaded cassette, never a path")
             #expect(
                 try addScenario(
                     server.port,
-                    "name: cut\nsteps:\n  - base: { cassette: \(cassette) }\n    fault: { kind: disconnect, after: 3 }\n"
+                    "name: cut\nsteps:\n  - base: { cassette: stream-text }\n    fault: { kind: disconnect, after: 3 }\n"
                 ).status == 201)
             let response = try post(server.port, "/scenario/cut/api/v1/chat/completions")
             #expect(!response.terminated)

@@ -7,7 +7,16 @@ import Scenarios
 struct AdminAPI {
     let service: MockService
 
-    func respond(method: String, path: String, query: String?, body: [UInt8]) -> PlaybackPlan {
+    /// The answer to an admin request; posting a scenario (YAML parsing) runs off the event loop.
+    func respond(method: String, path: String, query: String?, body: [UInt8]) -> MockService.Reply {
+        guard method == "POST", path == "/__admin/scenarios" else {
+            return .plan(answer(method: method, path: path, query: query))
+        }
+        let session = AdminAPI.parameter("session", in: query)
+        return .offLoop { [self] in addScenario(body, session: session) }
+    }
+
+    private func answer(method: String, path: String, query: String?) -> PlaybackPlan {
         let session = AdminAPI.parameter("session", in: query)
         switch (method, path) {
         case ("GET", "/__admin/health"):
@@ -27,8 +36,6 @@ struct AdminAPI {
         case ("GET", "/__admin/scenarios"):
             let listed = session.map { service.scenarios.all(session: $0) } ?? service.scenarios.all
             return .json(status: 200, body: .object([("scenarios", .array(listed.map(AdminAPI.summary)))]))
-        case ("POST", "/__admin/scenarios"):
-            return addScenario(body, session: session)
         case (_, "/__admin/health"), (_, "/__admin/requests"), (_, "/__admin/cassettes"), (_, "/__admin/reset"),
             (_, "/__admin/scenarios"):
             let allowed = path == "/__admin/reset" ? "POST" : path == "/__admin/scenarios" ? "GET, POST" : "GET"
@@ -54,6 +61,7 @@ struct AdminAPI {
             ("cassettes", .int(catalog.files.count)),
             ("interactions", .int(catalog.entries.count)),
             ("scenarios", .int(service.scenarios.all.count)),
+            ("sessions", .int(service.sessions.count)),
             ("speed", .double(service.configuration.speed)),
         ])
     }
@@ -89,7 +97,8 @@ struct AdminAPI {
                 .plan
         }
         do {
-            let scenario = try ScenarioLoader.load(text: text, path: "POST /__admin/scenarios")
+            let scenario = try ScenarioLoader.load(
+                text: text, path: "POST /__admin/scenarios", bases: .loaded(service.replayer.catalog))
             let replaced = service.addScenario(scenario, session: session)
             return .json(
                 status: replaced ? 200 : 201,

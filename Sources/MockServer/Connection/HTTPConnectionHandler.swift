@@ -1,5 +1,6 @@
 import NIOCore
 import NIOHTTP1
+import NIOPosix
 import Playback
 import Synchronization
 
@@ -16,17 +17,71 @@ final class HTTPConnectionHandler: ChannelInboundHandler {
         /// The body went over the limit: 413 is being sent, the rest of the body is ignored, and the
         /// connection closes once both the answer is out and the request has ended.
         case rejecting(answered: Bool, requestEnded: Bool)
+        /// The answer is being prepared off the event loop.
+        case preparing
         case responding(PlaybackWriter)
         /// An upstream is answering (record and hybrid modes).
         case forwarding(ResponseSink)
     }
 
     private let service: MockService
+    private let connectionGuard: ConnectionGuard
     private var state = State.idle
     private var body: [UInt8] = []
+    /// When bytes last arrived, and whether some of a request have arrived since the last answer ended.
+    private var lastBytes = NIODeadline.now()
+    private var requestStarted = false
+    /// When the connection last became idle (opened, or an answer ended).
+    private var idleSince = NIODeadline.now()
+    private var clock: Scheduled<Void>?
 
-    init(service: MockService) {
+    init(service: MockService, connectionGuard: ConnectionGuard) {
         self.service = service
+        self.connectionGuard = connectionGuard
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        connectionGuard.onBytes = { [unowned self] in
+            lastBytes = .now()
+            requestStarted = true
+        }
+        scheduleCheck(context)
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        clock?.cancel()
+        connectionGuard.onBytes = {}
+    }
+
+    /// Every tick: a request that stopped arriving gets 408 and the connection closes; a kept-alive
+    /// connection idle for too long closes. Waiting on the server (answering, forwarding) is never timed.
+    private func scheduleCheck(_ context: ChannelHandlerContext) {
+        let timeouts = service.configuration.timeouts
+        clock = context.eventLoop.assumeIsolated().scheduleTask(in: timeouts.tick) { [self] in
+            let now = NIODeadline.now()
+            switch state {
+            case .receiving where now - lastBytes >= timeouts.read,
+                .idle where requestStarted && now - lastBytes >= timeouts.read:
+                state = .rejecting(answered: true, requestEnded: true)
+                let seconds = Double(timeouts.read.nanoseconds) / 1e9
+                return connectionGuard.answerAndClose(
+                    ErrorResponse(
+                        status: 408,
+                        message: "Request timeout: no bytes of the request arrived for \(seconds) s (--read-timeout)",
+                        metadata: [("error_type", .string("timeout"))]))
+            case .idle where !requestStarted && now - idleSince >= timeouts.idle:
+                return context.close(promise: nil)
+            default:
+                scheduleCheck(context)
+            }
+        }
+    }
+
+    /// The answer has ended and the connection waits for the next request.
+    private func becameIdle() {
+        state = .idle
+        idleSince = .now()
+        requestStarted = false
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -58,6 +113,7 @@ final class HTTPConnectionHandler: ChannelInboundHandler {
             switch service.reply(to: request) {
             case .plan(let plan):
                 play(plan, head: head, start: start, ending: head.isKeepAlive ? .keepAlive : .close, context)
+            case .offLoop(let work): prepare(work, head: head, start: start, context)
             case .forward(let forwarded, let upstream): forward(forwarded, to: upstream, head: head, context)
             }
         }
@@ -69,6 +125,7 @@ final class HTTPConnectionHandler: ChannelInboundHandler {
         case .forwarding(let sink): sink.markGone()
         default: break
         }
+        clock?.cancel()
         state = .idle
         context.fireChannelInactive()
     }
@@ -81,10 +138,29 @@ final class HTTPConnectionHandler: ChannelInboundHandler {
             plan: plan, speed: service.configuration.speed, start: start, ending: ending,
             version: head.version
         ) { [self] finished in
-            if case .responding(let current) = state, current === finished { state = .idle }
+            if case .responding(let current) = state, current === finished { becameIdle() }
         }
         state = .responding(writer)
         writer.advance(context)
+    }
+
+    /// Runs `work` on NIO's thread pool, then plays its plan here (unless the client left meanwhile).
+    private func prepare(
+        _ work: @escaping @Sendable () -> PlaybackPlan, head: HTTPRequestHead, start: NIODeadline,
+        _ context: ChannelHandlerContext
+    ) {
+        state = .preparing
+        let bound = NIOLoopBound((handler: self, context: context), eventLoop: context.eventLoop)
+        NIOThreadPool.singleton.runIfActive(eventLoop: context.eventLoop, work).whenComplete { result in
+            let (handler, context) = bound.value
+            guard case .preparing = handler.state, context.channel.isActive else { return }
+            let plan: PlaybackPlan
+            switch result {
+            case .success(let prepared): plan = prepared
+            case .failure: plan = ErrorResponse(status: 503, message: "MockRouter is shutting down").plan
+            }
+            handler.play(plan, head: head, start: start, ending: head.isKeepAlive ? .keepAlive : .close, context)
+        }
     }
 
     /// Hands the request to the upstream; the connection takes the next request once the upstream's
@@ -104,7 +180,7 @@ final class HTTPConnectionHandler: ChannelInboundHandler {
         service.inFlight.add(1, ordering: .relaxed)
         upstream.forward(request, to: sink, on: context.eventLoop).whenComplete { _ in
             if case .forwarding(let current) = handler.value.state, current === sink, sink.endedNormally {
-                handler.value.state = .idle
+                handler.value.becameIdle()
             }
             service.inFlight.subtract(1, ordering: .relaxed)
         }

@@ -1,3 +1,4 @@
+import CassetteFormat
 import NIOCore
 import NIOHTTP1
 import NIOPosix
@@ -98,8 +99,9 @@ final class PlaybackWriter {
             case .pause(let ms):
                 state = .sendingBody(next: next + 1)
                 context.flush()
-                let length = TimeAmount.nanoseconds(Int64(ms * 1_000_000))
-                pauseShift = pauseShift + length
+                let length = TimeAmount.nanoseconds(Saturating.nanoseconds(milliseconds: ms))
+                pauseShift = .nanoseconds(
+                    min(pauseShift.nanoseconds + length.nanoseconds, Limits.maxScheduleNanoseconds))
                 return schedule(at: .now() + length, context)
             case .fault(let fault):
                 state = .finished
@@ -139,7 +141,7 @@ final class PlaybackWriter {
 
     private func deadline(_ offsetMs: Double) -> NIODeadline? {
         guard speed > 0, offsetMs > 0 else { return nil }
-        return start + pauseShift + .nanoseconds(Int64(offsetMs / speed * 1_000_000))
+        return start + pauseShift + .nanoseconds(Saturating.nanoseconds(milliseconds: offsetMs, speed: speed))
     }
 
     private func schedule(at deadline: NIODeadline, _ context: ChannelHandlerContext) {

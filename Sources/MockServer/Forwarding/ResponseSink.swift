@@ -1,6 +1,7 @@
 import CassetteFormat
 import NIOCore
 import NIOHTTP1
+import Playback
 import Synchronization
 
 /// The client side of a forwarded request: writes the head, each body chunk (flushed at once; the
@@ -41,7 +42,7 @@ public final class ResponseSink: Sendable {
     /// Sends the status and headers. Framing headers in `headers` are ignored: the body is sent
     /// with `Content-Length` when `contentLength` is given, else chunked.
     public func sendHead(status: Int, headers: [(String, String)], contentLength: Int?) -> EventLoopFuture<Void> {
-        var fields = HTTPHeaders(headers.filter { !ResponseSink.framingHeaders.contains($0.0.lowercased()) })
+        var fields = HTTPHeaders(headers.filter { !PlaybackPlan.isFramingHeader($0.0) })
         if let contentLength {
             fields.add(name: "content-length", value: String(contentLength))
         } else if version.minor >= 1 {
@@ -52,11 +53,6 @@ public final class ResponseSink: Sendable {
             HTTPServerResponsePart.head(
                 HTTPResponseHead(version: version, status: HTTPResponseStatus(statusCode: status), headers: fields)))
     }
-
-    /// Response headers the sink writes itself, whatever the upstream said.
-    private static let framingHeaders: Set<String> = [
-        "content-length", "transfer-encoding", "connection", "keep-alive",
-    ]
 
     /// Sends one body chunk; the future completes when it is handed to the kernel.
     public func sendBody(_ buffer: ByteBuffer) -> EventLoopFuture<Void> {

@@ -15,6 +15,9 @@ public struct JournalEntry: Sendable {
         case catalogue
         /// Forwarded to the upstream (record and hybrid modes).
         case upstream
+        /// Not a request: the session was evicted, the least recently used of more than `capacity`
+        /// (`--max-sessions`); its steps, positions and scenarios were forgotten.
+        case evicted(capacity: Int)
         /// By an error the mock produced itself, with its reason code.
         case error(reason: String, message: String)
     }
@@ -61,6 +64,13 @@ public struct JournalEntry: Sendable {
             source = "catalogue"
         case .upstream:
             source = "upstream"
+        case .evicted(let capacity):
+            source = "evicted"
+            pairs.append(
+                (
+                    "message",
+                    .string("session evicted: the least recently used of more than \(capacity) (--max-sessions)")
+                ))
         case .error(let code, let message):
             source = "error"
             reason = .string(code)

@@ -1,38 +1,47 @@
 import Synchronization
 
-/// The requests a server answered, per session, oldest first. Holds the latest `capacity` entries
-/// in a ring (the oldest is overwritten), so recording one costs the same whether the journal is
-/// empty or full, and a long load test cannot grow it without bound.
+/// The requests a server answered, per session, oldest first. Holds at most `capacity` entries
+/// whose bodies add up to at most `byteLimit` bytes, in a ring: the oldest entries are dropped to
+/// make room, so recording one costs the same whether the journal is empty or full, and a long
+/// load test cannot grow it without bound.
 final class RequestJournal: Sendable {
     let capacity: Int
+    let byteLimit: Int
     private let ring: Mutex<Ring>
 
     private struct Ring {
         var slots: [JournalEntry?]
-        /// Where the next entry goes.
-        var next = 0
+        /// Where the oldest entry is.
+        var start = 0
         var count = 0
+        var bytes = 0
 
-        mutating func append(_ entry: JournalEntry) {
-            slots[next] = entry
-            next = (next + 1) % slots.count
-            count = min(count + 1, slots.count)
+        mutating func append(_ entry: JournalEntry, byteLimit: Int) {
+            while count > 0 && (count == slots.count || bytes + entry.body.count > byteLimit) { dropOldest() }
+            slots[(start + count) % slots.count] = entry
+            count += 1
+            bytes += entry.body.count
+        }
+
+        mutating func dropOldest() {
+            bytes -= slots[start]?.body.count ?? 0
+            slots[start] = nil
+            start = (start + 1) % slots.count
+            count -= 1
         }
 
         /// Entries oldest first.
-        var ordered: [JournalEntry] {
-            let start = (next - count + slots.count) % slots.count
-            return (0..<count).compactMap { slots[(start + $0) % slots.count] }
-        }
+        var ordered: [JournalEntry] { (0..<count).compactMap { slots[(start + $0) % slots.count] } }
     }
 
-    init(capacity: Int = 10_000) {
-        self.capacity = capacity
-        ring = Mutex(Ring(slots: Array(repeating: nil, count: capacity)))
+    init(capacity: Int = 10_000, byteLimit: Int) {
+        self.capacity = max(1, capacity)
+        self.byteLimit = byteLimit
+        ring = Mutex(Ring(slots: Array(repeating: nil, count: max(1, capacity))))
     }
 
     func record(_ entry: JournalEntry) {
-        ring.withLock { $0.append(entry) }
+        ring.withLock { $0.append(entry, byteLimit: byteLimit) }
     }
 
     /// Entries of `session`, or of every session when `nil`.
@@ -45,8 +54,8 @@ final class RequestJournal: Sendable {
     func reset(session: String?) {
         ring.withLock { ring in
             let kept = session.map { name in ring.ordered.filter { $0.session != name } } ?? []
-            ring = Ring(slots: Array(repeating: nil, count: capacity))
-            for entry in kept { ring.append(entry) }
+            ring = Ring(slots: Array(repeating: nil, count: ring.slots.count))
+            for entry in kept { ring.append(entry, byteLimit: byteLimit) }
         }
     }
 }

@@ -36,7 +36,7 @@ struct GenerationRecord: Sendable {
         finishReason = script.midstreamError == nil ? script.finishReason : "error"
         nativeFinishReason = script.midstreamError == nil ? script.nativeFinishReason : "error"
         apiType = "completions"
-        generationTimeMs = Int(script.lastTokenMs.rounded())
+        generationTimeMs = Saturating.int(script.lastTokenMs.rounded())
     }
 
     var jsonValue: JSONValue {

@@ -58,7 +58,10 @@ final class ScenarioResponder: Sendable {
                 scenario, stepIndex: index, dialect: dialect, stream: stream, model: model)
             let rendering = Rendering(
                 plan: result.plan, generation: result.script.map { GenerationRecord(script: $0, streamed: stream) })
-            cache.withLock { $0[key] = rendering }
+            cache.withLock { cache in
+                if cache.count >= ScenarioResponder.cacheLimit { cache.removeAll(keepingCapacity: true) }
+                cache[key] = rendering
+            }
             rendering.generation.map(generations.record)
             return .plan(rendering.plan, step: index + 1)
         } catch {
@@ -70,6 +73,10 @@ final class ScenarioResponder: Sendable {
                 ), reason: "scenario_not_renderable")
         }
     }
+
+    /// Renderings kept at most (4,096): each model name a request names makes its own, so past it the
+    /// cache starts over rather than grow with every name a client invents.
+    static let cacheLimit = 4_096
 
     /// Forgets cached renderings of scenarios that were replaced at run time.
     func forget(scenario name: String) {

@@ -1,3 +1,4 @@
+import CassetteFormat
 import Foundation
 import Playback
 
@@ -31,6 +32,9 @@ extension Scenario {
         }
         let built = try steps()
         guard !built.isEmpty else { throw failure("steps", "must list at least one step") }
+        guard built.count <= Limits.maxSteps else {
+            throw failure("steps", "lists \(built.count) steps; at most \(Limits.maxSteps) are allowed")
+        }
         for (index, step) in built.enumerated() {
             if let problem = step.problem { throw failure("steps[\(index)]", problem) }
         }
@@ -49,8 +53,8 @@ extension ScenarioStep {
             guard (400...599).contains(error.status) else {
                 return "status \(error.status) is not an error status (400–599)"
             }
-            guard ttftMs.isFinite, ttftMs >= 0 else { return "timing.ttft_ms must be a finite number of ms, 0 or more" }
-            return nil
+            guard Limits.isDuration(ttftMs) else { return "timing.ttft_ms must be 0 to 86400000 ms (24 h)" }
+            return ResponseStep.headerProblem(error.headers)
         case .response(let step):
             return step.problem
         }
@@ -58,21 +62,30 @@ extension ScenarioStep {
 }
 
 extension ResponseStep {
-    /// What the loader would refuse in this step, or `nil` when it is valid.
+    /// What the loader would refuse in this step, or `nil` when it is valid (the same limits, from `Limits`).
     var problem: String? {
         if text == nil && reasoning == nil && toolCalls.isEmpty && base == nil {
             return "a response step needs text, reasoning, tool_calls or base"
         }
+        return timingProblem ?? contentProblem ?? ResponseStep.headerProblem(headers)
+    }
+
+    private var timingProblem: String? {
         let durations = [timing.ttftMs, timing.jitterMs, keepAlive.intervalMs] + timing.pauses.map(\.ms)
-        if durations.contains(where: { !$0.isFinite || $0 < 0 }) {
-            return "timing values must be finite numbers of ms, 0 or more"
+        if !durations.allSatisfy({ Limits.isDuration($0) }) { return "durations must be 0 to 86400000 ms (24 h)" }
+        if timing.pauses.count > Limits.maxPauses { return "at most \(Limits.maxPauses) pauses are allowed" }
+        if keepAlive.intervalMs > 0 && keepAlive.intervalMs < Limits.minKeepAliveIntervalMs {
+            return "keepalive.interval_ms must be 0 or at least \(Int(Limits.minKeepAliveIntervalMs)) ms"
         }
-        if let rate = timing.tokensPerSecond, !(rate.isFinite && rate > 0) {
-            return "timing.tokens_per_second must be greater than 0"
+        if let rate = timing.tokensPerSecond, !Limits.tokensPerSecond.contains(rate) {
+            return "timing.tokens_per_second must be within \(Limits.tokensPerSecond)"
         }
-        if let stall = fault?.stallMs, !(stall.isFinite && stall >= 0) {
-            return "fault.stall_ms must be a finite number of ms, 0 or more"
-        }
+        if let stall = fault?.stallMs, !Limits.isDuration(stall) { return "fault.stall_ms must be 0 to 86400000 ms" }
+        return nil
+    }
+
+    private var contentProblem: String? {
+        if toolCalls.count > Limits.maxToolCalls { return "at most \(Limits.maxToolCalls) tool calls are allowed" }
         if let error = midstreamError, !(400...599).contains(error.code) {
             return "midstream_error.code must be 400–599"
         }
@@ -80,7 +93,17 @@ extension ResponseStep {
         for rule in [chunking.text, chunking.reasoning] {
             if case .characters(let size) = rule, size < 1 { return "chunking sizes must be positive" }
         }
+        let counts = [usage.promptTokens, usage.completionTokens, usage.reasoningTokens, usage.cachedTokens]
+        if !counts.allSatisfy({ (0...Limits.maxTokens).contains($0 ?? 0) }) {
+            return "token counts must be 0 to \(Limits.maxTokens)"
+        }
         if let cost = usage.cost, cost.doubleValue?.isFinite != true { return "usage.cost must be a finite number" }
         return nil
+    }
+
+    /// Why `headers` cannot be sent as written (a framing header), or `nil`.
+    static func headerProblem(_ headers: [(String, String)]) -> String? {
+        guard let framing = headers.first(where: { PlaybackPlan.isFramingHeader($0.0) }) else { return nil }
+        return "headers: \(framing.0) is a framing header, which the server always computes itself"
     }
 }

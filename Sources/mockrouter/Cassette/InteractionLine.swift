@@ -18,7 +18,7 @@ enum InteractionLine {
         case .sse(let frames): parts.append("sse \(frames.count) frames")
         case .chunks(let chunks): parts.append("chunks \(chunks.count)")
         }
-        if let duration = interaction.timing.durationMs { parts.append("\(Int(duration.rounded())) ms") }
+        if let duration = interaction.timing.durationMs { parts.append("\(Saturating.int(duration.rounded())) ms") }
         switch interaction.outcome {
         case .complete: break
         case .clientCancelled: parts.append("[client cancelled]")

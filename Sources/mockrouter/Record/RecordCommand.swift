@@ -42,13 +42,22 @@ struct RecordCommand: AsyncParsableCommand {
     )
     var upstreamKeyFromEnv = false
 
+    @OptionGroup var limits: LimitOptions
+    @OptionGroup var admin: AdminOptions
     @OptionGroup var redaction: RedactionOptions
     @OptionGroup var logging: LoggingOptions
 
+    func validate() throws {
+        try admin.check(host: host)
+    }
+
     func run() async throws {
+        let shutdown = ShutdownSignal.install()
         let logger = logging.makeLogger()
         let redactor = try redaction.makeRedactor()
         var configuration = ServerConfiguration(host: host, port: port)
+        configuration.adminToken = admin.token
+        limits.apply(to: &configuration)
         let group = MultiThreadedEventLoopGroup(numberOfThreads: configuration.threads)
         let forwarder = try UpstreamSetup.forwarder(
             upstream: upstream, cassette: cassette, group: group, redactor: redactor, readTimeout: upstreamTimeout,
@@ -62,7 +71,7 @@ struct RecordCommand: AsyncParsableCommand {
         }
         logger.info("recording \(upstream) to \(cassette)")
         FileHandle.standardOutput.write(Data((server.readyLine + "\n").utf8))
-        let signal = await ShutdownSignal.wait()
+        let signal = await shutdown.wait()
         logger.info("received signal \(signal); finishing \(server.inFlight) in-flight request(s)")
         try await server.stop()
         try await forwarder.shutdown()

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CassetteFormat
 import Dialects
 import Foundation
 import Playback
@@ -53,7 +54,7 @@ struct RenderCommand: ParsableCommand {
         for planStep in plan.steps {
             switch planStep {
             case .bytes(let buffer, _): FileHandle.standardOutput.write(Data(buffer.readableBytesView))
-            case .pause(let ms): FileHandle.standardError.write(Data("[stall \(Int(ms)) ms]\n".utf8))
+            case .pause(let ms): FileHandle.standardError.write(Data("[stall \(Saturating.int(ms)) ms]\n".utf8))
             case .fault(let fault): FileHandle.standardError.write(Data("[\(fault)]\n".utf8))
             }
         }

@@ -77,13 +77,20 @@ struct ServeCommand: AsyncParsableCommand {
     )
     var upstreamKeyFromEnv = false
 
+    @OptionGroup var limits: LimitOptions
+
+    @OptionGroup var admin: AdminOptions
+
     @OptionGroup var redaction: RedactionOptions
 
     @OptionGroup var logging: LoggingOptions
 
     func validate() throws {
-        guard speed >= 0, speed.isFinite else {
-            throw ValidationError("--speed must be 0 or a positive factor; got \(speed)")
+        try admin.check(host: host)
+        guard speed == 0 || Limits.speed.contains(speed) else {
+            throw ValidationError(
+                "--speed must be 0 or a factor from \(Limits.speed.lowerBound) to \(Int(Limits.speed.upperBound)); got \(speed)"
+            )
         }
         guard (0...65535).contains(port) else {
             throw ValidationError("--port must be between 0 and 65535; got \(port)")
@@ -100,11 +107,14 @@ struct ServeCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        let shutdown = ShutdownSignal.install()
         let logger = logging.makeLogger()
         let redactor = try redaction.makeRedactor()
         var configuration = ServerConfiguration(
             host: host, port: port, speed: speed, maxBodyBytes: maxBody.bytes, requiredKey: requireKey)
         configuration.redactor = redactor
+        configuration.adminToken = admin.token
+        limits.apply(to: &configuration)
         let group = MultiThreadedEventLoopGroup(numberOfThreads: configuration.threads)
         var forwarder: RecordingForwarder?
         var mode = ServingMode.replay
@@ -129,7 +139,7 @@ struct ServeCommand: AsyncParsableCommand {
             "serving \(catalog.entries.count) interactions from \(catalog.files.count) cassettes and \(scenarios.all.count) scenarios at speed \(speed)"
         )
         FileHandle.standardOutput.write(Data((server.readyLine + "\n").utf8))
-        let signal = await ShutdownSignal.wait()
+        let signal = await shutdown.wait()
         logger.info("received signal \(signal), stopping")
         try await server.stop()
         try await forwarder?.shutdown()

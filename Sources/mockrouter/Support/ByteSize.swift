@@ -14,7 +14,9 @@ struct ByteSize: ExpressibleByArgument {
         let units: [(String, Int)] = [("GB", 1 << 30), ("MB", 1 << 20), ("KB", 1 << 10), ("B", 1)]
         for (suffix, factor) in units where text.hasSuffix(suffix) {
             guard let number = Int(text.dropLast(suffix.count)), number > 0 else { return nil }
-            bytes = number * factor
+            let (product, overflow) = number.multipliedReportingOverflow(by: factor)
+            guard !overflow else { return nil }
+            bytes = product
             return
         }
         guard let number = Int(text), number > 0 else { return nil }

@@ -1,42 +1,50 @@
 import Dispatch
 import Foundation
 
-/// Waits for SIGINT or SIGTERM, the two signals that stop the server cleanly.
-enum ShutdownSignal {
-    static func wait() async -> Int32 {
+/// SIGINT and SIGTERM, the two signals that stop the server cleanly. Installed before the ready
+/// line is printed, so a signal sent the moment a harness reads that line is kept for `wait()`
+/// instead of killing the process.
+final class ShutdownSignal: @unchecked Sendable {
+    private let lock = NSLock()
+    private var received: Int32?
+    private var waiter: CheckedContinuation<Int32, Never>?
+    private var sources: [any DispatchSourceSignal] = []
+
+    /// Starts catching both signals.
+    static func install() -> ShutdownSignal {
+        let shutdown = ShutdownSignal()
+        let queue = DispatchQueue(label: "mockrouter.signals")
+        for number in [SIGINT, SIGTERM] {
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
+            source.setEventHandler { shutdown.deliver(number) }
+            source.resume()
+            shutdown.sources.append(source)
+        }
+        return shutdown
+    }
+
+    /// The first signal caught, now or since `install()`.
+    func wait() async -> Int32 {
         await withCheckedContinuation { continuation in
-            let queue = DispatchQueue(label: "mockrouter.signals")
-            let once = OnceFlag()
-            var sources: [any DispatchSourceSignal] = []
-            for number in [SIGINT, SIGTERM] {
-                signal(number, SIG_IGN)
-                let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
-                source.setEventHandler {
-                    if once.claim() { continuation.resume(returning: number) }
-                }
-                source.resume()
-                sources.append(source)
+            lock.lock()
+            if let received {
+                lock.unlock()
+                continuation.resume(returning: received)
+                return
             }
-            Retained.sources = sources
+            waiter = continuation
+            lock.unlock()
         }
     }
 
-    /// Keeps the signal sources alive for the life of the process.
-    private enum Retained {
-        nonisolated(unsafe) static var sources: [any DispatchSourceSignal] = []
-    }
-}
-
-/// True exactly once.
-private final class OnceFlag: @unchecked Sendable {
-    private let lock = NSLock()
-    private var claimed = false
-
-    func claim() -> Bool {
+    private func deliver(_ number: Int32) {
         lock.lock()
-        defer { lock.unlock() }
-        if claimed { return false }
-        claimed = true
-        return true
+        guard received == nil else { return lock.unlock() }
+        received = number
+        let waiter = self.waiter
+        self.waiter = nil
+        lock.unlock()
+        waiter?.resume(returning: number)
     }
 }

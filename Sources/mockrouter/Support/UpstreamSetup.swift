@@ -19,6 +19,10 @@ enum UpstreamSetup {
                 message: "--upstream must be an http or https origin such as https://openrouter.ai; got \"\(upstream)\""
             )
         }
+        guard readTimeout.isFinite, readTimeout > 0, readTimeout * 1000 <= Limits.maxDurationMs else {
+            throw CommandFailure(
+                message: "--upstream-timeout must be more than 0 and at most 86400 seconds; got \(readTimeout)")
+        }
         let header = CassetteHeader(
             created: Date().formatted(Date.ISO8601FormatStyle()), tool: "mockrouter \(MockService.version)",
             origin: "recorded from \(upstream)")
@@ -39,6 +43,6 @@ enum UpstreamSetup {
         return RecordingForwarder(
             upstream: upstream, group: group, writer: writer, redactor: redactor, apiKey: apiKey,
             replacesClientKey: keyFromEnvironment,
-            readTimeout: .milliseconds(Int64(readTimeout * 1000)), logger: logger)
+            readTimeout: .milliseconds(Saturating.int(readTimeout * 1000)), logger: logger)
     }
 }
