@@ -9,6 +9,9 @@ let package = Package(
         .library(name: "CassetteFormat", targets: ["CassetteFormat"]),
         .library(name: "MockServer", targets: ["MockServer"]),
         .library(name: "MockRouterTesting", targets: ["MockRouterTesting"]),
+        // The scenario language and the dialect renderers on their own (tools, the fuzz targets in Fuzz/).
+        .library(name: "Scenarios", targets: ["Scenarios"]),
+        .library(name: "Dialects", targets: ["Dialects"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
@@ -51,7 +54,7 @@ let package = Package(
         .target(
             name: "RecordingProxy",
             dependencies: [
-                "CassetteFormat", "MockServer",
+                "CassetteFormat", "Dialects", "MockServer",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -82,7 +85,7 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ], path: "benchmarks/LoadClient"),
         .testTarget(name: "CassetteFormatTests", dependencies: ["CassetteFormat"]),
-        .testTarget(name: "RecordingProxyTests", dependencies: ["RecordingProxy"]),
+        .testTarget(name: "DialectsTests", dependencies: ["Dialects"]),
         .testTarget(
             name: "MockRouterTestingTests",
             dependencies: [

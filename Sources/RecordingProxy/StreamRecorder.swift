@@ -1,4 +1,5 @@
 import CassetteFormat
+import Dialects
 import NIOCore
 
 /// Collects an upstream response as it streams through: each chunk with its offset from the

@@ -2,12 +2,14 @@
 /// (`\n\n`, `\r\n\r\n` or `\r\r`). Each frame is stamped with the arrival time of the chunk that
 /// completed it. What is left when the stream ends (a stream cut inside a frame) is a last,
 /// incomplete frame.
-struct SSEFrameSplitter {
-    private(set) var frames: [(bytes: [UInt8], offsetMs: Double)] = []
+public struct SSEFrameSplitter {
+    public private(set) var frames: [(bytes: [UInt8], offsetMs: Double)] = []
     private var pending: [UInt8] = []
     private var scanFrom = 0
 
-    mutating func append(_ bytes: some Sequence<UInt8>, offsetMs: Double) {
+    public init() {}
+
+    public mutating func append(_ bytes: some Sequence<UInt8>, offsetMs: Double) {
         pending.append(contentsOf: bytes)
         while let end = nextFrameEnd() {
             frames.append((Array(pending[..<end]), offsetMs))
@@ -18,7 +20,7 @@ struct SSEFrameSplitter {
     }
 
     /// The frames, with any trailing partial frame, once the stream has ended.
-    mutating func finish(offsetMs: Double) -> [(bytes: [UInt8], offsetMs: Double)] {
+    public mutating func finish(offsetMs: Double) -> [(bytes: [UInt8], offsetMs: Double)] {
         if !pending.isEmpty {
             frames.append((pending, offsetMs))
             pending = []

@@ -1,6 +1,6 @@
 import Testing
 
-@testable import RecordingProxy
+import Dialects
 
 @Suite("SSE frame splitting as bytes arrive")
 struct SSEFrameSplitterTests {
