@@ -1,6 +1,5 @@
-import Testing
-
 import Dialects
+import Testing
 
 @Suite("SSE frame splitting as bytes arrive")
 struct SSEFrameSplitterTests {
