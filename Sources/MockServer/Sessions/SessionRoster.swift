@@ -49,4 +49,7 @@ final class SessionRoster: Sendable {
 
     /// How many sessions have state now.
     var count: Int { state.withLock { $0.lastUse.count } }
+
+    /// Uses still on record (current and stale): stays within twice the sessions plus 1,024.
+    var bookkeeping: Int { state.withLock { $0.uses.count - $0.head } }
 }
