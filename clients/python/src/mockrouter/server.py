@@ -266,13 +266,6 @@ class MockRouter:
         """Rewind recorded sequences and scenario steps and clear the journal: everything, or one session."""
         return self._admin("POST", "/__admin/reset", _admin.session_query(session))
 
-    def verdict(self, session: str | None = None) -> dict[str, Any]:
-        """``GET /__admin/verdict``: the server's findings about the client's behaviour."""
-        status, answer = _admin.request(self.url, "GET", "/__admin/verdict", _admin.session_query(session))
-        if status == 404:
-            raise MockRouterError("this mockrouter binary has no verdict endpoint")
-        return _admin.expect_ok("GET", "/__admin/verdict", status, answer)
-
     def _admin(self, method: str, path: str, query: dict[str, str] | None = None) -> dict[str, Any]:
         status, answer = _admin.request(self.url, method, path, query, b"" if method == "POST" else None)
         return _admin.expect_ok(method, path, status, answer)

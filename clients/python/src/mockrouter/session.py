@@ -58,10 +58,6 @@ class Session:
         """Rewind this session's sequences and steps and clear its journal."""
         return self.server.reset(session=self.id)
 
-    def verdict(self) -> dict[str, Any]:
-        """The server's findings about this session's requests."""
-        return self.server.verdict(session=self.id)
-
     def misses(self) -> list[RecordedRequest]:
         """Requests the mock had no answer for: nothing matched, or an unknown scenario was named."""
         return [entry for entry in self.requests() if entry.is_miss]
