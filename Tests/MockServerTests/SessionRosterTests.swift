@@ -51,4 +51,24 @@ struct RequestJournalLimitTests {
                 body: Array(repeating: 0x61, count: 50), status: 200, answer: .catalogue))
         #expect(journal.entries(session: "s").count == 1)
     }
+
+    @Test func aSessionResetLeavesTheOthersInOrderAndFreesItsBytes() {
+        let journal = RequestJournal(capacity: 8, byteLimit: 1_000)
+        for n in 0..<6 {
+            journal.record(
+                JournalEntry(
+                    time: .now, session: n % 2 == 0 ? "even" : "odd", method: "POST", path: "/\(n)", query: nil,
+                    headers: [:], body: Array(repeating: 0x61, count: 150), status: 200, answer: .catalogue))
+        }
+        journal.reset(session: "even")
+        #expect(journal.entries(session: nil).map(\.path) == ["/1", "/3", "/5"])
+        #expect(journal.entries(session: "even").isEmpty)
+        for n in 6..<9 {
+            journal.record(
+                JournalEntry(
+                    time: .now, session: "odd", method: "POST", path: "/\(n)", query: nil, headers: [:],
+                    body: Array(repeating: 0x61, count: 150), status: 200, answer: .catalogue))
+        }
+        #expect(journal.entries(session: "odd").map(\.path) == ["/1", "/3", "/5", "/6", "/7", "/8"])
+    }
 }

@@ -30,6 +30,18 @@ final class RequestJournal: Sendable {
             count -= 1
         }
 
+        /// Empties the slots of `session`'s entries in place (the holes go when the ring wraps):
+        /// no copy of the ring, so a per-session reset costs a scan, not a rebuild.
+        mutating func remove(session: String) {
+            for offset in 0..<count {
+                let index = (start + offset) % slots.count
+                if let entry = slots[index], entry.session == session {
+                    bytes -= entry.body.count
+                    slots[index] = nil
+                }
+            }
+        }
+
         /// Entries oldest first.
         var ordered: [JournalEntry] { (0..<count).compactMap { slots[(start + $0) % slots.count] } }
     }
@@ -46,16 +58,22 @@ final class RequestJournal: Sendable {
 
     /// Entries of `session`, or of every session when `nil`.
     func entries(session: String?) -> [JournalEntry] {
-        let all = ring.withLock { $0.ordered }
-        return session.map { name in all.filter { $0.session == name } } ?? all
+        ring.withLock { ring in
+            guard let session else { return ring.ordered }
+            return (0..<ring.count).compactMap { offset in
+                ring.slots[(ring.start + offset) % ring.slots.count].flatMap { $0.session == session ? $0 : nil }
+            }
+        }
     }
 
     /// Forgets the entries of `session`, or all when `nil`.
     func reset(session: String?) {
         ring.withLock { ring in
-            let kept = session.map { name in ring.ordered.filter { $0.session != name } } ?? []
-            ring = Ring(slots: Array(repeating: nil, count: ring.slots.count))
-            for entry in kept { ring.append(entry, byteLimit: byteLimit) }
+            if let session {
+                ring.remove(session: session)
+            } else {
+                ring = Ring(slots: Array(repeating: nil, count: ring.slots.count))
+            }
         }
     }
 }
