@@ -25,8 +25,11 @@ let package = Package(
                 "FuzzerEntry", .product(name: "CassetteFormat", package: "MockRouter"),
                 .product(name: "MockRouterTesting", package: "MockRouter"),
             ]),
-        // `Scenarios`, `Playback` (re-exported by MockRouterTesting) and `Dialects` (reached only
-        // through MockServer's module dependencies until the root package makes it a product).
+        // `Scenarios` and `Playback` come re-exported by MockRouterTesting. `Dialects` is no product
+        // of the root package: FuzzScenario and FuzzSSE import it because MockServer's module depends
+        // on it, which SwiftPM lets through today (every module of a build shares one module folder)
+        // but does not promise. A `.library(name: "Dialects", targets: ["Dialects"])` product in the
+        // root package would make that a declared dependency.
         .executableTarget(
             name: "FuzzScenario",
             dependencies: [

@@ -87,6 +87,9 @@ def cassette_seeds():
     seeds["plain.cassette.jsonl"] = plain
     seeds["plain-cut-tail.cassette.jsonl"] = plain[:-20]
     seeds["crlf.cassette.jsonl"] = plain.replace(b"\n", b"\r\n")
+    # Times finer than a microsecond: readers keep them, writers round them (docs/cassette-format.md, 7).
+    fine = dict(PLAIN_INTERACTION, timing={"ttfb_ms": 12.5331, "duration_ms": 1e-4})
+    seeds["sub-microsecond.cassette.jsonl"] = compact(PLAIN_HEADER) + b"\n" + compact(fine) + b"\n"
     # One gzip member per line, as a cassette appended to while recording is written.
     text = gzip.decompress((ROOT / "cassettes" / "stream-text.cassette.jsonl.gz").read_bytes())
     members = b"".join(gzip_member(line + b"\n") for line in text.split(b"\n") if line)

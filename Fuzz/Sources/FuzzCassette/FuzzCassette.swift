@@ -4,7 +4,7 @@
 // encoding the decoded cassette and decoding that again must give the same header and interactions
 // (up to the microsecond rounding of times), and rewriting once more the same bytes.
 import CassetteFormat
-import Playback
+import MockRouterTesting  // re-exports Playback, which is not a product of the root package
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
@@ -37,7 +37,8 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         do {
             again = try CassetteReader.decode(encoded, path: "fuzz-rewritten")
         } catch {
-            fatalError("FuzzCassette: a decoded cassette, re-encoded (compressed: \(compressed)), does not decode: \(error)")
+            fatalError(
+                "FuzzCassette: a decoded cassette, re-encoded (compressed: \(compressed)), does not decode: \(error)")
         }
         guard again.header == file.header else {
             fatalError("FuzzCassette: the header changed on rewrite: \(file.header) became \(again.header)")
@@ -46,7 +47,8 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
             fatalError(
                 "FuzzCassette: \(file.interactions.count) interactions became \(again.interactions.count) on rewrite")
         }
-        for (index, (a, b)) in zip(file.interactions, again.interactions).enumerated() where a.jsonValue != b.jsonValue {
+        for (index, (a, b)) in zip(file.interactions, again.interactions).enumerated() where a.jsonValue != b.jsonValue
+        {
             fatalError(
                 "FuzzCassette: interaction \(index + 1) changed on rewrite:\n  \(JSONWriter.string(a.jsonValue))\n  \(JSONWriter.string(b.jsonValue))"
             )

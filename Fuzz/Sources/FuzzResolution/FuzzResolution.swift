@@ -18,10 +18,9 @@
 import CassetteFormat
 import Foundation
 import Logging
+import MockRouterTesting  // re-exports Scenarios and Playback, which are not products
 import MockServer
 import NIOCore
-import Playback
-import Scenarios
 
 let methods = ["GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS", "post", "<token>"]
 let paths = [
@@ -145,7 +144,9 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         }
         if verbose {
             let shownHeaders = headers.map { "\($0.0): \($0.1)" }.joined(separator: "; ")
-            print("request \(number)/\(requestCount): \(method) \(target) [\(shownHeaders)] body \(body.count) bytes → \(plan.status)")
+            print(
+                "request \(number)/\(requestCount): \(method) \(target) [\(shownHeaders)] body \(body.count) bytes → \(plan.status)"
+            )
         }
         check(plan, "\(method) \(target)")
     }
@@ -171,7 +172,8 @@ func check(_ plan: PlaybackPlan, _ request: @autoclosure () -> String) {
     for step in plan.coalescedSteps {
         if case .bytes(let buffer, _) = step { joined += buffer.readableBytes }
     }
-    precondition(joined == total, "FuzzResolution: coalesced steps hold \(joined) bytes, steps \(total), for \(request())")
+    precondition(
+        joined == total, "FuzzResolution: coalesced steps hold \(joined) bytes, steps \(total), for \(request())")
     _ = plan.contentLength
     for (name, value) in plan.headers { _ = name.utf8.count + value.utf8.count }
 }

@@ -2,6 +2,7 @@
 // the input arrives in, the next bytes where it is cut; the chunks go through `append`, then
 // `finish`. The frames must put the stream back together exactly, and every frame but the last
 // must end at a blank line (`\n\n`, `\r\r` or `\r\n\r\n`) and hold no earlier one.
+// Not a product of the root package: reachable because MockServer depends on it (see Package.swift).
 import Dialects
 
 @_cdecl("LLVMFuzzerTestOneInput")
@@ -30,14 +31,19 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     var lastOffset = -1.0
     for (index, frame) in frames.enumerated() {
         precondition(!frame.bytes.isEmpty, "FuzzSSE: frame \(index) is empty (stream \(stream), cuts \(cuts))")
-        precondition(frame.offsetMs >= lastOffset, "FuzzSSE: frame offsets go backwards (stream \(stream), cuts \(cuts))")
+        precondition(
+            frame.offsetMs >= lastOffset, "FuzzSSE: frame offsets go backwards (stream \(stream), cuts \(cuts))")
         lastOffset = frame.offsetMs
         if index < frames.count - 1 || endsAtBlankLine(frame.bytes) {
             guard endsAtBlankLine(frame.bytes) else {
-                fatalError("FuzzSSE: frame \(index) \(frame.bytes) does not end at a blank line (stream \(stream), cuts \(cuts))")
+                fatalError(
+                    "FuzzSSE: frame \(index) \(frame.bytes) does not end at a blank line (stream \(stream), cuts \(cuts))"
+                )
             }
             guard firstFrameEnd(frame.bytes) == frame.bytes.count else {
-                fatalError("FuzzSSE: frame \(index) \(frame.bytes) holds an earlier blank line (stream \(stream), cuts \(cuts))")
+                fatalError(
+                    "FuzzSSE: frame \(index) \(frame.bytes) holds an earlier blank line (stream \(stream), cuts \(cuts))"
+                )
             }
         } else {
             precondition(firstFrameEnd(frame.bytes) == nil, "FuzzSSE: the last frame \(frame.bytes) holds a blank line")
@@ -48,7 +54,9 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     whole.append(stream, offsetMs: 0)
     let wholeFrames = whole.finish(offsetMs: 0).map(\.bytes)
     guard wholeFrames == frames.map(\.bytes) else {
-        fatalError("FuzzSSE: the frames depend on where the stream was cut: \(wholeFrames) vs \(frames.map(\.bytes)) (cuts \(cuts))")
+        fatalError(
+            "FuzzSSE: the frames depend on where the stream was cut: \(wholeFrames) vs \(frames.map(\.bytes)) (cuts \(cuts))"
+        )
     }
     return 0
 }
@@ -64,7 +72,8 @@ private func endsAtBlankLine(_ bytes: [UInt8]) -> Bool {
 private func firstFrameEnd(_ bytes: [UInt8]) -> Int? {
     var index = 0
     while index + 1 < bytes.count {
-        let a = bytes[index], b = bytes[index + 1]
+        let a = bytes[index]
+        let b = bytes[index + 1]
         if a == 0x0A && b == 0x0A { return index + 2 }
         if a == 0x0D && b == 0x0D { return index + 2 }
         if a == 0x0D && b == 0x0A && index + 3 < bytes.count && bytes[index + 2] == 0x0D && bytes[index + 3] == 0x0A {

@@ -4,18 +4,21 @@
 // `base:` steps can resolve). What loads is rendered, every step in every dialect, streamed and
 // not, and matched against a request: errors are fine, crashes are not.
 import CassetteFormat
+// Not a product of the root package: reachable because MockServer depends on it (see Package.swift).
 import Dialects
 import Foundation
+import MockRouterTesting  // re-exports Scenarios and Playback, which are not products
 import NIOCore
-import Playback
-import Scenarios
 
 /// The repository's cassettes/ folder, found from this file's path (Fuzz/Sources/FuzzScenario/FuzzScenario.swift).
 private let bundledCatalog: CassetteCatalog = {
     let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().deletingLastPathComponent()
-    let cassettes = root.appendingPathComponent("cassettes").path
-    return (try? CassetteCatalog.load(paths: [cassettes], skipBad: true)) ?? CassetteCatalog()
+    do {
+        return try CassetteCatalog.load(paths: [root.appendingPathComponent("cassettes").path], skipBad: false)
+    } catch {
+        fatalError("FuzzScenario: cannot load the bundled cassettes: \(error)")
+    }
 }()
 
 @_cdecl("LLVMFuzzerTestOneInput")
