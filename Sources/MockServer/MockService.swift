@@ -77,6 +77,7 @@ public final class MockService: Sendable {
     /// whether it replaced one of the same name in that scope.
     @discardableResult
     public func addScenario(_ scenario: Scenario, session: String? = nil) -> Bool {
+        if let session { use(session) }
         let replaced = scenarios.add(scenario, session: session)
         scenarioResponder.forget(scenario: scenario.name)
         return replaced

@@ -388,3 +388,17 @@ def test_the_journal_keeps_at_most_journal_bytes_of_bodies():
         assert sum(len(json.dumps(entry["body"])) for entry in entries) <= 2048
     finally:
         assert proc.stop()[0] == 0
+
+
+def test_scenarios_posted_for_sessions_count_against_max_sessions():
+    proc = start("serve", "--max-sessions", "2")
+    try:
+        for n in range(5):
+            text = f"name: own\nsteps:\n  - text: session {n}\n"
+            assert request(proc.url, f"/__admin/scenarios?session=p{n}", text.encode(), method="POST")[0] == 201
+        assert json.loads(request(proc.url, "/__admin/health")[2])["sessions"] == 2
+        status, _, body = request(proc.url, "/session/p4/scenario/own" + CHAT, json.dumps(HELLO).encode())
+        assert status == 200 and b"session 4" in body
+        assert request(proc.url, "/session/p0/scenario/own" + CHAT, json.dumps(HELLO).encode())[0] == 404
+    finally:
+        assert proc.stop()[0] == 0
