@@ -284,12 +284,18 @@ enum EmbeddedFiles {
             "parallel-tool-calls.yaml",
             """
             bmFtZTogcGFyYWxsZWwtdG9vbC1jYWxscwpkZXNjcmlwdGlvbjogR1BULTQuMSBtYWtlcyB0d28gcGFyYWxsZWwgdG9vbCBjYWxs
-            cyB3aG9zZSBhcmd1bWVudCBmcmFnbWVudHMgaW50ZXJsZWF2ZS4KbW9kZWw6IG9wZW5haS9ncHQtNC4xCnByb3ZpZGVyOiBPcGVu
-            QUkKc3RlcHM6CiAgLSB0b29sX2NhbGxzOgogICAgICAtIG5hbWU6IGdldF93ZWF0aGVyCiAgICAgICAgYXJndW1lbnRzOiB7IGNp
-            dHk6IE9zbG8gfQogICAgICAtIG5hbWU6IGdldF90aW1lCiAgICAgICAgYXJndW1lbnRzOiB7IHRpbWV6b25lOiBBc2lhL1Rva3lv
-            IH0KICAgIGludGVybGVhdmU6IHRydWUgICAjIE9wZW5BSSBzdHlsZTogZnJhZ21lbnRzIG9mIGNhbGwgMCBhbmQgY2FsbCAxIGFs
-            dGVybmF0ZQogICAgdXNhZ2U6CiAgICAgIHByb21wdF90b2tlbnM6IDk2CiAgICAgIGNvbXBsZXRpb25fdG9rZW5zOiA0NgogICAg
-            ICBjb3N0OiAwLjAwMDU2ICAgICMgOTYgw5cgJDIvTSArIDQ2IMOXICQ4L00K
+            cyB3aG9zZSBhcmd1bWVudCBmcmFnbWVudHMgaW50ZXJsZWF2ZSwgdGhlbiBhbnN3ZXJzIG9uY2UgYm90aCByZXN1bHRzIGFyZSBi
+            YWNrLgptb2RlbDogb3BlbmFpL2dwdC00LjEKcHJvdmlkZXI6IE9wZW5BSQpzdGVwczoKICAjIEFuc3dlcnMgYnkgcG9zaXRpb246
+            IHRoZSB0d28gY2FsbHMuCiAgLSB0b29sX2NhbGxzOgogICAgICAtIG5hbWU6IGdldF93ZWF0aGVyCiAgICAgICAgYXJndW1lbnRz
+            OiB7IGNpdHk6IE9zbG8gfQogICAgICAtIG5hbWU6IGdldF90aW1lCiAgICAgICAgYXJndW1lbnRzOiB7IHRpbWV6b25lOiBBc2lh
+            L1Rva3lvIH0KICAgIGludGVybGVhdmU6IHRydWUgICAjIE9wZW5BSSBzdHlsZTogZnJhZ21lbnRzIG9mIGNhbGwgMCBhbmQgY2Fs
+            bCAxIGFsdGVybmF0ZQogICAgdXNhZ2U6CiAgICAgIHByb21wdF90b2tlbnM6IDk2CiAgICAgIGNvbXBsZXRpb25fdG9rZW5zOiA0
+            NgogICAgICBjb3N0OiAwLjAwMDU2ICAgICMgOTYgw5cgJDIvTSArIDQ2IMOXICQ4L00KICAjIFRyaWVkIGJlZm9yZSB0aGUgcG9z
+            aXRpb25hbCBzdGVwOiBnZXRfdGltZSdzIHJlc3VsdCBpcyBiYWNrICh0aGUgY2FsbHMnIHJlc3VsdHMgZm9sbG93IHRoZQogICMg
+            YXNzaXN0YW50J3MgdHVybiksIHNvIHRoZSBsb29wIGVuZHMgd2l0aCB0aGUgZmluYWwgYW5zd2VyLgogIC0gd2hlbjogeyB0b29s
+            X3Jlc3VsdDogeyBuYW1lOiBnZXRfdGltZSB9LCBsYXN0X3JvbGU6IHRvb2wgfQogICAgdGV4dDogIk9zbG8gaXMgYXQgNCDCsEM7
+            IGluIFRva3lvIGl0IGlzIDIxOjMwLiIKICAgIHVzYWdlOgogICAgICBwcm9tcHRfdG9rZW5zOiAxNjAKICAgICAgY29tcGxldGlv
+            bl90b2tlbnM6IDE3CiAgICAgIGNvc3Q6IDAuMDAwNDU2ICAgIyAxNjAgw5cgJDIvTSArIDE3IMOXICQ4L00K
             """
         ),
         (
@@ -412,13 +418,21 @@ enum EmbeddedFiles {
         (
             "tool-call.yaml",
             """
-            bmFtZTogdG9vbC1jYWxsCmRlc2NyaXB0aW9uOiBHUFQtNC4xIGFuc3dlcnMgd2l0aCBhIHNpbmdsZSBnZXRfd2VhdGhlciB0b29s
-            IGNhbGwgYW5kIG5vIHRleHQuCm1vZGVsOiBvcGVuYWkvZ3B0LTQuMQpwcm92aWRlcjogT3BlbkFJCnN0ZXBzOgogIC0gdG9vbF9j
-            YWxsczoKICAgICAgLSBuYW1lOiBnZXRfd2VhdGhlcgogICAgICAgIGFyZ3VtZW50czogeyBjaXR5OiBQYXJpcyB9ICAgIyBzdHJl
-            YW1lZCBhcyAneyJjaXR5IjoiUGFyaXMifScgaW4gOC1jaGFyYWN0ZXIgZnJhZ21lbnRzCiAgICBmaW5pc2hfcmVhc29uOiB0b29s
-            X2NhbGxzICAgICAgICAjIHRoZSBkZWZhdWx0IHdoZW4gdG9vbF9jYWxscyBpcyBnaXZlbjsgc3BlbGxlZCBvdXQgZm9yIHJlYWRl
-            cnMKICAgIHVzYWdlOgogICAgICBwcm9tcHRfdG9rZW5zOiA2OAogICAgICBjb21wbGV0aW9uX3Rva2VuczogMTUKICAgICAgY29z
-            dDogMC4wMDAyNTYgICAgICAgICAgICAgICAgICMgNjggw5cgJDIvTSArIDE1IMOXICQ4L00K
+            bmFtZTogdG9vbC1jYWxsCmRlc2NyaXB0aW9uOiBHUFQtNC4xIGNhbGxzIGdldF93ZWF0aGVyLCB0aGVuIGFuc3dlcnMgaW4gdGV4
+            dCBvbmNlIHRoZSByZXF1ZXN0IGNhcnJpZXMgdGhlIHRvb2wncyByZXN1bHQuCm1vZGVsOiBvcGVuYWkvZ3B0LTQuMQpwcm92aWRl
+            cjogT3BlbkFJCnN0ZXBzOgogICMgQW5zd2VycyBieSBwb3NpdGlvbjogZXZlcnkgcmVxdWVzdCBubyBgd2hlbmAgYmVsb3cgaG9s
+            ZHMgZm9yIGdldHMgdGhlIHRvb2wgY2FsbC4KICAtIHRvb2xfY2FsbHM6CiAgICAgIC0gbmFtZTogZ2V0X3dlYXRoZXIKICAgICAg
+            ICBhcmd1bWVudHM6IHsgY2l0eTogUGFyaXMgfSAgICMgc3RyZWFtZWQgYXMgJ3siY2l0eSI6IlBhcmlzIn0nIGluIDgtY2hhcmFj
+            dGVyIGZyYWdtZW50cwogICAgZmluaXNoX3JlYXNvbjogdG9vbF9jYWxscyAgICAgICAgIyB0aGUgZGVmYXVsdCB3aGVuIHRvb2xf
+            Y2FsbHMgaXMgZ2l2ZW47IHNwZWxsZWQgb3V0IGZvciByZWFkZXJzCiAgICB1c2FnZToKICAgICAgcHJvbXB0X3Rva2VuczogNjgK
+            ICAgICAgY29tcGxldGlvbl90b2tlbnM6IDE1CiAgICAgIGNvc3Q6IDAuMDAwMjU2ICAgICAgICAgICAgICAgICAjIDY4IMOXICQy
+            L00gKyAxNSDDlyAkOC9NCiAgIyBTdGVwcyB3aXRoIGB3aGVuYCBhcmUgdHJpZWQgYmVmb3JlIHRoZSBwb3NpdGlvbmFsIG9uZXMu
+            IFRoaXMgb25lIGhvbGRzIHdoZW4gdGhlIHJlcXVlc3QKICAjIGNhcnJpZXMgZ2V0X3dlYXRoZXIncyByZXN1bHQgKGEgYHRvb2xg
+            IG1lc3NhZ2UsIGEgUmVzcG9uc2VzIGZ1bmN0aW9uX2NhbGxfb3V0cHV0IG9yIGFuCiAgIyBBbnRocm9waWMgdG9vbF9yZXN1bHQp
+            OiB0aGUgbG9vcCBlbmRzIHdpdGggdGV4dC4KICAtIHdoZW46IHsgdG9vbF9yZXN1bHQ6IHsgbmFtZTogZ2V0X3dlYXRoZXIgfSB9
+            CiAgICB0ZXh0OiAiSXQgaXMgMTggwrBDIGFuZCBzdW5ueSBpbiBQYXJpcy4iCiAgICB1c2FnZToKICAgICAgcHJvbXB0X3Rva2Vu
+            czogOTQKICAgICAgY29tcGxldGlvbl90b2tlbnM6IDEyCiAgICAgIGNvc3Q6IDAuMDAwMjg0ICAgICAgICAgICAgICAgICAjIDk0
+            IMOXICQyL00gKyAxMiDDlyAkOC9NCg==
             """
         ),
     ]

@@ -30,6 +30,17 @@ public enum Limits {
     /// Most tool calls in one step (1,000).
     public static let maxToolCalls = 1_000
 
+    /// Largest count a `when:` compares with (`turn`, `attempt`: 1,000,000).
+    public static let maxCount = 1_000_000
+
+    /// Distinct requests whose attempts one session counts (4,096); past it the count starts over,
+    /// so a session that never repeats a request cannot grow without bound.
+    public static let maxCountedRequestsPerSession = 4_096
+
+    /// Generations whose records `GET /generation?id=` keeps (100,000, about 40 MB at most); the
+    /// oldest go first. `/credits` totals count every answer regardless.
+    public static let maxGenerations = 100_000
+
     /// Most pauses in one step (10,000).
     public static let maxPauses = 10_000
 

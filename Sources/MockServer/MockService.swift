@@ -60,6 +60,7 @@ public final class MockService: Sendable {
         for evicted in sessions.touch(session) {
             replayer.reset(session: evicted)
             scenarios.forget(session: evicted)
+            generations.forget(session: evicted)
             journal.record(
                 JournalEntry(
                     time: Date(), session: evicted, method: "-", path: "-", query: nil, headers: HTTPHeaders(),
@@ -88,7 +89,7 @@ public final class MockService: Sendable {
         replayer.reset(session: session)
         scenarios.reset(session: session)
         journal.reset(session: session)
-        if session == nil { generations.reset() }
+        if let session { generations.forget(session: session) } else { generations.reset() }
     }
 
     /// The mode table: admin is always local; record mode forwards every API request; hybrid and
@@ -117,7 +118,7 @@ public final class MockService: Sendable {
             request: request, rawPath: rawPath, query: query, routed: routed, session: session,
             incoming: IncomingRequest(
                 method: request.method, path: routed.apiPath, query: query.map(redactor.redact),
-                body: redactor.redact(request.body)))
+                body: redactor.redact(request.body), headers: request.head.headers.map { ($0.name, $0.value) }))
         let forward = {
             ForwardRequest(
                 method: request.method, path: APIPath.canonical(routed.apiPath), query: query,
@@ -260,7 +261,8 @@ public final class MockService: Sendable {
     /// What replay answers when nothing local applied: the bundled catalogue, a wrong method, or a near-miss report.
     private func fallback(_ context: RequestContext) -> PlaybackPlan {
         let incoming = context.incoming
-        if let plan = CatalogueResponder(generations: generations).answer(incoming) {
+        let namedSession = context.routed.session ?? context.request.head.headers.first(name: "x-mockrouter-session")
+        if let plan = CatalogueResponder(generations: generations).answer(incoming, session: namedSession) {
             return record(plan, .catalogue, context)
         }
         if let expected = Endpoint.method(for: incoming.path), expected != incoming.method.uppercased() {

@@ -1,8 +1,8 @@
 import CassetteFormat
 
 /// A request as the matcher sees it: the API path already normalized (session and alias
-/// prefixes removed, `/v1/...` as `/api/v1/...`), the raw query and the body bytes. Headers
-/// take no part in matching.
+/// prefixes removed, `/v1/...` as `/api/v1/...`), the raw query, the body bytes and the headers.
+/// Headers take no part in matching recordings; scenarios' `when: { header: … }` reads them.
 public struct IncomingRequest: Sendable {
     public var method: String
     public var path: String
@@ -10,12 +10,17 @@ public struct IncomingRequest: Sendable {
     public var body: [UInt8]
     /// The body parsed as JSON, when it is JSON.
     public var json: JSONValue?
+    /// The request headers as sent.
+    public var headers: [(String, String)]
 
-    public init(method: String, path: String, query: String? = nil, body: [UInt8] = []) {
+    public init(
+        method: String, path: String, query: String? = nil, body: [UInt8] = [], headers: [(String, String)] = []
+    ) {
         self.method = method
         self.path = APIPath.canonical(path)
         self.query = query
         self.body = body
+        self.headers = headers
         self.json = body.isEmpty ? nil : try? JSONParser.parse(body)
     }
 }

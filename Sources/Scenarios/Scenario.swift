@@ -15,6 +15,20 @@ public struct Scenario: Sendable {
     public let steps: [ScenarioStep]
     /// The file it was loaded from.
     public let path: String
+    /// Each conditional step's `when:`, by step index. Those steps are tried in order and the first
+    /// whose condition holds answers; the other steps answer by position.
+    public var conditions: [Int: RequestCondition] = [:]
+    /// How answers get their generation and tool-call ids.
+    public var ids = IDMode.fresh
+
+    /// Where an answer's ids come from.
+    public enum IDMode: String, Sendable, CaseIterable {
+        /// New random ids for every answer.
+        case fresh
+        /// Ids from the scenario's seed, the session and the answer's number in it: the same run
+        /// gets the same ids every time.
+        case seeded
+    }
 
     /// What a request after the last step gets.
     public enum AfterLast: String, Sendable, CaseIterable {
@@ -28,23 +42,37 @@ public struct Scenario: Sendable {
     func scoped(to session: String) -> Scenario {
         Scenario(
             name: name, description: description, model: model, provider: provider, seed: seed, match: match,
-            afterLast: afterLast, steps: steps, path: "\(path) [session \(session)]")
+            afterLast: afterLast, steps: steps, path: "\(path) [session \(session)]", conditions: conditions,
+            ids: ids)
     }
 
-    /// The step for the `n`-th request (1-based) of a session, or `nil` when `afterLast` is `error` and the steps are used up.
+    /// The indices of the steps without `when:`, which answer by position.
+    public var positionalIndices: [Int] { steps.indices.filter { conditions[$0] == nil } }
+
+    /// The first conditional step whose `when:` holds for the request, if any.
+    public func conditionalStep(for facts: RequestFacts, attempt: Int) -> Int? {
+        guard !conditions.isEmpty else { return nil }
+        return steps.indices.first { conditions[$0]?.holds(facts, attempt: attempt) ?? false }
+    }
+
+    /// The step for the `n`-th positional request (1-based) of a session: the `n`-th step without
+    /// `when:`, or what `afterLast` says past the last. `nil` when `afterLast` is `error` and the
+    /// steps are used up, or when every step has a `when:`.
     public func step(forRequest n: Int) -> (index: Int, step: ScenarioStep)? {
-        let count = steps.count
-        let index: Int
+        let positional = conditions.isEmpty ? Array(steps.indices) : positionalIndices
+        let count = positional.count
+        guard count > 0, n >= 1 else { return nil }
+        let position: Int
         if n <= count {
-            index = n - 1
+            position = n - 1
         } else {
             switch afterLast {
-            case .repeatLast: index = count - 1
-            case .cycle: index = (n - 1) % count
+            case .repeatLast: position = count - 1
+            case .cycle: position = (n - 1) % count
             case .error: return nil
             }
         }
-        return (index, steps[index])
+        return (positional[position], steps[positional[position]])
     }
 }
 

@@ -5,14 +5,18 @@ import Playback
 /// events, places them in time (time to first token, tokens per second, seeded jitter, pauses),
 /// and fills ids, usage and finish reasons with their defaults.
 public enum ScenarioCompiler {
-    /// The script for `step`, the `stepIndex`-th (0-based) step of `scenario`, answering a request for `requestModel`.
-    public static func script(_ step: ResponseStep, of scenario: Scenario, stepIndex: Int, requestModel: String?)
-        -> ResponseScript
-    {
-        var random = SeededRandom(seed: scenario.seed &+ UInt64(stepIndex + 1) &* 0x9E37_79B9_7F4A_7C15)
-        let created = 1_790_000_000 + Int(random.next() % 10_000_000)
-        let generationID = "gen-\(created)-\(random.alphanumerics(20))"
-        let events = contentEvents(step, random: &random)
+    /// The script for `step`, the `stepIndex`-th (0-based) step of `scenario`, answering a request
+    /// for `requestModel`, with `identity` as its generation id, creation time and generated
+    /// tool-call ids (by default the step's placeholder identity, see `placeholderIdentity`).
+    public static func script(
+        _ step: ResponseStep, of scenario: Scenario, stepIndex: Int, requestModel: String?,
+        identity: AnswerIdentity? = nil
+    ) -> ResponseScript {
+        var random = SeededRandom(seed: scenario.seed, UInt64(stepIndex))
+        let identity = identity ?? placeholderIdentity(step, of: scenario, stepIndex: stepIndex)
+        let conventions = ProviderConventions(provider: scenario.provider)
+        let events = contentEvents(
+            step, toolCallIDs: toolCallIDs(step, identity: identity, prefix: conventions.toolCallIDPrefix))
         let offsets = tokenOffsets(count: events.count, timing: step.timing, random: &random)
         let timed = zip(offsets, events).map { TimedEvent(offsetMs: $0, event: $1) }
         let reasoningCount = events.filter {
@@ -25,11 +29,12 @@ public enum ScenarioCompiler {
         let prompt = step.usage.promptTokens ?? 12
         let completion = step.usage.completionTokens ?? events.count
         return ResponseScript(
-            generationID: generationID, created: created,
+            generationID: identity.generationID, created: identity.created,
             model: scenario.model ?? requestModel.flatMap { $0.hasPrefix("mockrouter/") ? nil : $0 }
                 ?? "openai/gpt-4o-mini",
             provider: scenario.provider, events: timed,
-            finishReason: finish, nativeFinishReason: step.nativeFinishReason ?? finish,
+            finishReason: finish,
+            nativeFinishReason: step.nativeFinishReason ?? conventions.nativeFinishReason(for: finish),
             usage: ScriptUsage(
                 promptTokens: prompt, completionTokens: completion,
                 reasoningTokens: step.usage.reasoningTokens ?? reasoningCount,
@@ -41,7 +46,25 @@ public enum ScenarioCompiler {
                 ?? (step.reasoning?.text != nil ? "anthropic-claude-v1" : "openai-responses-v1"))
     }
 
-    static func contentEvents(_ step: ResponseStep, random: inout SeededRandom) -> [ContentEvent] {
+    /// The identity a step is rendered with before any answer writes its own over it: reproducible
+    /// from the scenario's seed and the step, with one tool-call tail per call the step gives no id.
+    public static func placeholderIdentity(_ step: ResponseStep, of scenario: Scenario, stepIndex: Int)
+        -> AnswerIdentity
+    {
+        var random = SeededRandom(seed: scenario.seed, UInt64(stepIndex), 0x1D)
+        return IdentitySites.placeholder(toolCalls: generatedToolCallCount(step), using: &random)
+    }
+
+    /// How many of the step's tool calls get a generated id (the others name theirs).
+    public static func generatedToolCallCount(_ step: ResponseStep) -> Int { step.toolCalls.count { $0.id == nil } }
+
+    /// Each tool call's id: its own, or the prefix and the identity's next tail.
+    static func toolCallIDs(_ step: ResponseStep, identity: AnswerIdentity, prefix: String) -> [String] {
+        var tails = identity.toolCallTails.makeIterator()
+        return step.toolCalls.map { call in call.id ?? prefix + (tails.next() ?? "") }
+    }
+
+    static func contentEvents(_ step: ResponseStep, toolCallIDs: [String]) -> [ContentEvent] {
         var events: [ContentEvent] = []
         if let reasoning = step.reasoning {
             events += TextChunker.pieces(reasoning.text ?? "", step.chunking.reasoning).map(ContentEvent.reasoningText)
@@ -55,7 +78,7 @@ public enum ScenarioCompiler {
             (
                 index: index,
                 start: ContentEvent.toolCallStart(
-                    index: index, id: call.id ?? "call_\(random.alphanumerics(24))", name: call.name),
+                    index: index, id: toolCallIDs[index], name: call.name),
                 fragments: TextChunker.pieces(call.arguments, .characters(step.chunking.arguments)).map {
                     ContentEvent.toolCallArguments(index: index, fragment: $0)
                 }

@@ -1,3 +1,4 @@
+import CassetteFormat
 import Foundation
 import Playback
 import Synchronization
@@ -10,9 +11,19 @@ public final class ScenarioLibrary: Sendable {
 
     private struct State {
         var scenarios: [String: Scenario]
-        /// Scenarios added for one session only, by session, then by name.
-        var sessionScenarios: [String: [String: Scenario]] = [:]
-        var requestCounts: [String: [String: Int]] = [:]
+        var sessions: [String: SessionState] = [:]
+    }
+
+    /// What one session has of the library: scenarios added for it alone, and its counters.
+    private struct SessionState {
+        /// Scenarios added for this session only, by name.
+        var scenarios: [String: Scenario] = [:]
+        /// Requests answered by position, per scenario.
+        var positions: [String: Int] = [:]
+        /// Every answer, per scenario (seeded ids count on it).
+        var answers: [String: Int] = [:]
+        /// How often each distinct request (path and body) was seen, by its hash.
+        var attempts: [Int: Int] = [:]
     }
 
     public init(scenarios: [Scenario]) {
@@ -28,7 +39,7 @@ public final class ScenarioLibrary: Sendable {
     /// The scenarios `session` sees, by name: its own, and the shared ones it has not replaced.
     public func all(session: String) -> [Scenario] {
         state.withLock { state in
-            let own = state.sessionScenarios[session] ?? [:]
+            let own = state.sessions[session]?.scenarios ?? [:]
             return own.merging(state.scenarios, uniquingKeysWith: { mine, _ in mine }).values.sorted {
                 $0.name < $1.name
             }
@@ -40,14 +51,14 @@ public final class ScenarioLibrary: Sendable {
 
     /// The scenario `name` as `session` sees it: its own first, else the shared one.
     public func scenario(named name: String, session: String) -> Scenario? {
-        state.withLock { $0.sessionScenarios[session]?[name] ?? $0.scenarios[name] }
+        state.withLock { $0.sessions[session]?.scenarios[name] ?? $0.scenarios[name] }
     }
 
     /// The first scenario (by name) whose `match` rule fits the request: the session's own, then the shared ones.
     public func matching(_ request: IncomingRequest, session: String = "default") -> Scenario? {
         let (own, shared) = state.withLock { state in
             (
-                (state.sessionScenarios[session] ?? [:]).values.sorted { $0.name < $1.name },
+                (state.sessions[session]?.scenarios ?? [:]).values.sorted { $0.name < $1.name },
                 state.scenarios.values.sorted { $0.name < $1.name }
             )
         }
@@ -60,35 +71,63 @@ public final class ScenarioLibrary: Sendable {
     public func add(_ scenario: Scenario, session: String? = nil) -> Bool {
         state.withLock { state in
             if let session {
-                return state.sessionScenarios[session, default: [:]].updateValue(
+                return state.sessions[session, default: SessionState()].scenarios.updateValue(
                     scenario.scoped(to: session), forKey: scenario.name) != nil
             }
             return state.scenarios.updateValue(scenario, forKey: scenario.name) != nil
         }
     }
 
-    /// Counts one more request of `session` to `scenario` and returns its 1-based number.
+    /// Counts one more positional request of `session` to `scenario` and returns its 1-based number.
     public func nextRequestNumber(for scenario: String, session: String) -> Int {
         state.withLock { state in
-            let next = state.requestCounts[session, default: [:]][scenario, default: 0] + 1
-            state.requestCounts[session, default: [:]][scenario] = next
+            let next = (state.sessions[session]?.positions[scenario] ?? 0) + 1
+            state.sessions[session, default: SessionState()].positions[scenario] = next
             return next
         }
     }
 
-    /// Forgets everything kept for `session`: its step counters and the scenarios added for it.
-    public func forget(session: String) {
+    /// Counts one more answer of `scenario` in `session` and returns its 1-based number.
+    public func nextAnswerNumber(for scenario: String, session: String) -> Int {
         state.withLock { state in
-            state.requestCounts[session] = nil
-            state.sessionScenarios[session] = nil
+            let next = (state.sessions[session]?.answers[scenario] ?? 0) + 1
+            state.sessions[session, default: SessionState()].answers[scenario] = next
+            return next
         }
     }
 
-    /// Rewinds the step counters of `session`, or of every session when `nil`. Scenarios added
-    /// at run time stay.
+    /// Counts one more sighting of `request` (its path and body) in `session` and returns how many
+    /// times it has been seen, this one included. A session keeps at most
+    /// `Limits.maxCountedRequestsPerSession` distinct requests; past that it starts counting over.
+    public func nextAttempt(of request: IncomingRequest, session: String) -> Int {
+        var hasher = Hasher()
+        hasher.combine(request.path)
+        hasher.combine(request.body)
+        let key = hasher.finalize()
+        return state.withLock { state in
+            var counts = state.sessions[session]?.attempts ?? [:]
+            if counts[key] == nil && counts.count >= Limits.maxCountedRequestsPerSession { counts.removeAll() }
+            let next = (counts[key] ?? 0) + 1
+            counts[key] = next
+            state.sessions[session, default: SessionState()].attempts = counts
+            return next
+        }
+    }
+
+    /// Forgets everything kept for `session`: its counters and the scenarios added for it.
+    public func forget(session: String) {
+        _ = state.withLock { $0.sessions.removeValue(forKey: session) }
+    }
+
+    /// Rewinds the counters of `session`, or of every session when `nil`. Scenarios added at run
+    /// time stay.
     public func reset(session: String?) {
         state.withLock { state in
-            if let session { state.requestCounts[session] = nil } else { state.requestCounts.removeAll() }
+            let sessions = session.map { [$0] } ?? Array(state.sessions.keys)
+            for name in sessions {
+                guard let scenarios = state.sessions[name]?.scenarios else { continue }
+                state.sessions[name] = scenarios.isEmpty ? nil : SessionState(scenarios: scenarios)
+            }
         }
     }
 

@@ -6,7 +6,9 @@ import Yams
 /// Reads scenario files (YAML, or JSON, which is YAML). Unknown keys and bad values are errors
 /// that name the file, the line, the key and the allowed values.
 public enum ScenarioLoader {
-    static let topLevelKeys = ["name", "description", "model", "provider", "seed", "match", "after_last", "steps"]
+    static let topLevelKeys = [
+        "name", "description", "model", "provider", "seed", "ids", "match", "after_last", "steps",
+    ]
 
     /// Loads the scenario file at `path`.
     public static func load(path: String) throws(ScenarioLoadError) -> Scenario {
@@ -51,14 +53,18 @@ public enum ScenarioLoader {
             throw stepsNode.failure("lists \(stepNodes.count) steps; at most \(Limits.maxSteps) are allowed")
         }
         var steps: [ScenarioStep] = []
-        for node in stepNodes { steps.append(try StepReader.read(node, bases: bases)) }
+        var conditions: [Int: RequestCondition] = [:]
+        for (index, node) in stepNodes.enumerated() {
+            steps.append(try StepReader.read(node, bases: bases))
+            conditions[index] = try StepReader.condition(of: node)
+        }
         let seed: UInt64
         if let seedNode = fields["seed"] {
             seed = UInt64(bitPattern: Int64(try seedNode.int()))
         } else {
             seed = SeededRandom.seed(for: name)
         }
-        return Scenario(
+        var scenario = Scenario(
             name: name,
             description: try fields["description"]?.string(),
             model: try fields["model"]?.string(),
@@ -68,15 +74,21 @@ public enum ScenarioLoader {
             afterLast: try fields["after_last"]?.choice(Scenario.AfterLast.self) ?? .repeatLast,
             steps: steps,
             path: path)
+        scenario.conditions = conditions
+        scenario.ids = try fields["ids"]?.choice(Scenario.IDMode.self) ?? .fresh
+        return scenario
     }
 
     static func readMatch(_ node: SourceNode) throws(ScenarioLoadError) -> MatchRule {
-        let fields = try node.mapping(allowed: ["path", "model", "contains"])
+        let fields = try node.mapping(allowed: ["path", "model", "contains", "when"])
         let rule = MatchRule(
             path: try fields["path"]?.string(), model: try fields["model"]?.string(),
-            contains: try fields["contains"]?.string())
-        if rule.path == nil && rule.model == nil && rule.contains == nil {
-            throw node.failure("give at least one of path, model, contains")
+            contains: try fields["contains"]?.string(),
+            when: try fields["when"].map { (node) throws(ScenarioLoadError) in
+                try ConditionReader.read(node, allowsAttempt: false)
+            })
+        if rule.path == nil && rule.model == nil && rule.contains == nil && rule.when == nil {
+            throw node.failure("give at least one of path, model, contains, when")
         }
         return rule
     }

@@ -9,6 +9,9 @@ public enum ScenarioRendering {
         public let plan: PlaybackPlan
         /// The compiled script, for generation bookkeeping; `nil` for error steps and recorded bases.
         public let script: ResponseScript?
+        /// Where the script's placeholder identity sits in the plan, for answers to write theirs over
+        /// it; `nil` when the plan has none.
+        public let identitySites: IdentitySites?
     }
 
     public static func render(_ scenario: Scenario, stepIndex: Int, dialect: Dialect, stream: Bool, model: String?)
@@ -16,10 +19,13 @@ public enum ScenarioRendering {
     {
         switch scenario.steps[stepIndex] {
         case .error(let error, let ttftMs):
-            return Result(plan: ScriptPlanBuilder.errorPlan(error, dialect: dialect, offsetMs: ttftMs), script: nil)
+            return Result(
+                plan: ScriptPlanBuilder.errorPlan(error, dialect: dialect, offsetMs: ttftMs), script: nil,
+                identitySites: nil)
         case .response(let step):
             var plan: PlaybackPlan
             var script: ResponseScript?
+            var sites: IdentitySites?
             if let base = step.base {
                 plan = PlaybackPlan(replaying: base.recorded)
                 if let fault = step.fault {
@@ -27,12 +33,15 @@ public enum ScenarioRendering {
                         fault, at: position(afterDataFrames: fault.afterTokens, in: plan), to: &plan.steps)
                 }
             } else {
-                let compiled = ScenarioCompiler.script(step, of: scenario, stepIndex: stepIndex, requestModel: model)
+                let identity = ScenarioCompiler.placeholderIdentity(step, of: scenario, stepIndex: stepIndex)
+                let compiled = ScenarioCompiler.script(
+                    step, of: scenario, stepIndex: stepIndex, requestModel: model, identity: identity)
                 plan = try ScriptPlanBuilder.plan(compiled, dialect: dialect, stream: stream)
                 script = compiled
+                sites = IdentitySites(locating: identity, in: plan)
             }
             plan.headers += step.headers
-            return Result(plan: plan, script: script)
+            return Result(plan: plan, script: script, identitySites: sites)
         }
     }
 

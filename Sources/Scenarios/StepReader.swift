@@ -7,11 +7,12 @@ enum StepReader {
     static let keys = [
         "status", "headers", "error", "reasoning", "text", "tool_calls", "interleave", "chunking", "finish_reason",
         "native_finish_reason", "usage", "timing", "keepalive", "midstream_error", "fault", "line_endings", "done",
-        "base",
+        "base", "when",
     ]
-    static let errorStepKeys: Set<String> = ["status", "headers", "error", "timing"]
+    static let errorStepKeys: Set<String> = ["status", "headers", "error", "timing", "when"]
     static let finishReasons = ["stop", "length", "tool_calls", "content_filter", "error"]
 
+    /// The step `node` describes; its `when:` is read by `condition(of:)`.
     static func read(_ node: SourceNode, bases: BaseCassettes) throws(ScenarioLoadError) -> ScenarioStep {
         let fields = try node.mapping(allowed: keys)
         let status = try fields["status"]?.int(in: 200...599) ?? 200
@@ -24,7 +25,7 @@ enum StepReader {
         if status >= 400 {
             for (key, entry) in fields.entries where !errorStepKeys.contains(key) {
                 throw entry.failure(
-                    "is not allowed in an error step (status \(status)); allowed: status, headers, error, timing")
+                    "is not allowed in an error step (status \(status)); allowed: status, headers, error, timing, when")
             }
             let error = try readError(try fields.required("error"), status: status, headers: headers)
             return .error(error, ttftMs: timing.ttftMs)
@@ -54,7 +55,7 @@ enum StepReader {
         step.done = try fields["done"]?.bool() ?? true
         if let baseNode = fields["base"] {
             step.base = try readBase(baseNode, bases: bases)
-            for (key, entry) in fields.entries where !["base", "fault", "headers", "status"].contains(key) {
+            for (key, entry) in fields.entries where !["base", "fault", "headers", "status", "when"].contains(key) {
                 throw entry.failure(
                     "cannot be combined with base: the recording supplies content and timing; only fault and headers may be added"
                 )
@@ -65,7 +66,18 @@ enum StepReader {
         return .response(step)
     }
 
-    static func readHeaders(_ node: SourceNode) throws(ScenarioLoadError) -> [(String, String)] {
+    /// A mapping of header names to values; framing headers are refused unless `allowsFraming`
+    /// (a `when: { header: … }` only reads them).
+    /// The step's `when:`, if it has one.
+    static func condition(of node: SourceNode) throws(ScenarioLoadError) -> RequestCondition? {
+        try node.mapping(allowed: keys)["when"].map { (node) throws(ScenarioLoadError) in
+            try ConditionReader.read(node, allowsAttempt: true)
+        }
+    }
+
+    static func readHeaders(_ node: SourceNode, allowsFraming: Bool = false) throws(ScenarioLoadError)
+        -> [(String, String)]
+    {
         guard case .mapping(let mapping) = node.node else {
             throw node.failure("expected a mapping of header names to values")
         }
@@ -73,7 +85,7 @@ enum StepReader {
         for (key, value) in mapping {
             guard let name = key.string, !name.isEmpty else { throw node.failure("header names must be text") }
             let child = node.child(value, name)
-            guard !PlaybackPlan.isFramingHeader(name) else {
+            guard allowsFraming || !PlaybackPlan.isFramingHeader(name) else {
                 throw child.failure(
                     "is a framing header, which the server always computes from what it sends "
                         + "(Content-Length, Transfer-Encoding, Connection, Keep-Alive cannot be set)")

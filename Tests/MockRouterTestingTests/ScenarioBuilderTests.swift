@@ -43,6 +43,8 @@ struct ScenarioBuilderTests {
             try Scenario("tool-call", model: "openai/gpt-4.1") {
                 ResponseStep.toolCall("get_weather", arguments: ["city": "Paris"])
                     .finishReason("tool_calls").usage(prompt: 68, completion: 15, cost: 0.000256)
+                ResponseStep.text("It is 18 °C and sunny in Paris.").usage(prompt: 94, completion: 12, cost: 0.000284)
+                    .when(.toolResult(name: "get_weather"))
             }
         },
         {
@@ -50,6 +52,10 @@ struct ScenarioBuilderTests {
                 ResponseStep.toolCall("get_weather", arguments: ["city": "Oslo"])
                     .toolCall("get_time", arguments: ["timezone": "Asia/Tokyo"]).interleaved()
                     .usage(prompt: 96, completion: 46, cost: 0.00056)
+                ResponseStep.text("Oslo is at 4 °C; in Tokyo it is 21:30.").usage(
+                    prompt: 160, completion: 17, cost: 0.000456
+                )
+                .when(RequestCondition(lastRole: "tool", toolResult: .init(name: "get_time")))
             }
         },
         {
@@ -144,6 +150,7 @@ struct ScenarioBuilderTests {
         let loaded = try #require(try BundledDefaults.scenarios().first { $0.name == built.name })
         #expect(built.steps.count == loaded.steps.count)
         #expect(built.seed == loaded.seed)
+        #expect(built.conditions.keys.sorted() == loaded.conditions.keys.sorted())
         for step in built.steps.indices {
             for dialect in Dialect.allCases {
                 for stream in [true, false] {

@@ -9,8 +9,9 @@ struct CatalogueResponder {
 
     let generations: GenerationRegistry
 
-    /// The answer for `request`, or `nil` when it is not a catalogue endpoint.
-    func answer(_ request: IncomingRequest) -> PlaybackPlan? {
+    /// The answer for `request`, or `nil` when it is not a catalogue endpoint. `/credits` reports
+    /// what `session` spent when the request named one, else what every session spent.
+    func answer(_ request: IncomingRequest, session: String?) -> PlaybackPlan? {
         guard request.method.uppercased() == "GET" else { return nil }
         let path = request.path
         switch path {
@@ -25,7 +26,8 @@ struct CatalogueResponder {
                     (
                         "data",
                         .object([
-                            ("total_credits", .int(100)), ("total_usage", .double(generations.totalCost)),
+                            ("total_credits", .int(100)),
+                            ("total_usage", .double(generations.totalCost(session: session))),
                         ])
                     )
                 ]))

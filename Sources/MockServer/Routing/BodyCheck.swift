@@ -2,8 +2,8 @@ import CassetteFormat
 import Foundation
 import Playback
 
-/// What is wrong with a request body that matched no recording: malformed JSON (400) or a
-/// content type other than JSON on an endpoint that takes JSON (415).
+/// What is wrong with a request body that matched no recording: malformed JSON or JSON that is not
+/// an object (400), or a content type other than JSON on an endpoint that takes JSON (415).
 enum BodyCheck {
     static func problem(with request: IncomingRequest, contentType: String?) -> (reason: String, error: ErrorResponse)?
     {
@@ -30,6 +30,26 @@ enum BodyCheck {
                     metadata: [("error_type", .string("invalid_request"))])
             )
         }
-        return nil
+        if let json = request.json, case .object = json {
+            return nil
+        }
+        return (
+            "invalid_json",
+            ErrorResponse(
+                status: 400,
+                message: "Invalid request body: expected a JSON object, got \(BodyCheck.kind(of: request.json))",
+                metadata: [("error_type", .string("invalid_request"))])
+        )
+    }
+
+    static func kind(of json: JSONValue?) -> String {
+        switch json {
+        case .array: return "an array"
+        case .string: return "a string"
+        case .number: return "a number"
+        case .bool: return "a boolean"
+        case .null, nil: return "null"
+        case .object: return "an object"
+        }
     }
 }

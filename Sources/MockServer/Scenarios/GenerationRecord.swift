@@ -7,10 +7,10 @@ import Synchronization
 /// What `GET /api/v1/generation?id=` reports for one generation the mock served, consistent with
 /// the usage and cost it sent.
 struct GenerationRecord: Sendable {
-    let id: String
+    private(set) var id: String
     let model: String
     let provider: String
-    let created: Int
+    private(set) var created: Int
     let promptTokens: Int
     let completionTokens: Int
     let reasoningTokens: Int
@@ -37,6 +37,14 @@ struct GenerationRecord: Sendable {
         nativeFinishReason = script.midstreamError == nil ? script.nativeFinishReason : "error"
         apiType = "completions"
         generationTimeMs = Saturating.int(script.lastTokenMs.rounded())
+    }
+
+    /// The same generation as one answer served it, with that answer's id and creation time.
+    func stamped(_ identity: AnswerIdentity) -> GenerationRecord {
+        var record = self
+        record.id = identity.generationID
+        record.created = identity.created
+        return record
     }
 
     var jsonValue: JSONValue {
@@ -68,20 +76,4 @@ struct GenerationRecord: Sendable {
     static func isoDate(_ seconds: Int) -> String {
         Date(timeIntervalSince1970: TimeInterval(seconds)).formatted(Date.ISO8601FormatStyle())
     }
-}
-
-/// The generations served so far, by id.
-final class GenerationRegistry: Sendable {
-    private let records = Mutex<[String: GenerationRecord]>([:])
-
-    func record(_ generation: GenerationRecord) {
-        records.withLock { $0[generation.id] = generation }
-    }
-
-    func lookup(_ id: String) -> GenerationRecord? { records.withLock { $0[id] } }
-
-    /// The total cost of every generation served, for `/credits`.
-    var totalCost: Double { records.withLock { $0.values.reduce(0) { $0 + ($1.cost.doubleValue ?? 0) } } }
-
-    func reset() { records.withLock { $0.removeAll() } }
 }

@@ -4,9 +4,10 @@ import Playback
 import Scenarios
 import Synchronization
 
-/// Plays a scenario for a request: picks the session's next step, renders it in the request's
-/// dialect (streaming or aggregate), and caches each rendering per (scenario, step, dialect,
-/// stream, model), so a step is rendered once and then served as prepared bytes.
+/// Plays a scenario for a request: picks the step (the first whose `when:` holds, else the
+/// session's next positional step), renders it in the request's dialect (streaming or aggregate),
+/// and caches each rendering per (scenario, step, dialect, stream, model), so a step is rendered
+/// once and then served as prepared bytes with each answer's own ids written over the placeholders.
 final class ScenarioResponder: Sendable {
     let library: ScenarioLibrary
     let generations: GenerationRegistry
@@ -15,6 +16,7 @@ final class ScenarioResponder: Sendable {
     struct Rendering: Sendable {
         let plan: PlaybackPlan
         let generation: GenerationRecord?
+        let identitySites: IdentitySites?
     }
 
     /// The outcome of asking a scenario.
@@ -37,41 +39,100 @@ final class ScenarioResponder: Sendable {
                         "MockRouter: scenario \"\(scenario.name)\" answers POST /api/v1/chat/completions, /completions, /responses and /messages, not \(request.method) \(request.path)"
                 ), reason: "scenario_wrong_endpoint")
         }
-        let number = library.nextRequestNumber(for: scenario.name, session: session)
-        guard let (index, _) = scenario.step(forRequest: number) else {
-            return .refused(
-                ErrorResponse(
-                    status: 400,
-                    message:
-                        "MockRouter: scenario \"\(scenario.name)\" has only \(scenario.steps.count) step\(scenario.steps.count == 1 ? "" : "s") and this is request \(number) of session \"\(session)\" (after_last: error); POST /__admin/reset to start over"
-                ), reason: "scenario_exhausted")
+        let index: Int
+        switch pickStep(request, scenario: scenario, session: session) {
+        case .success(let picked): index = picked
+        case .failure(let refusal): return .refused(refusal.error, reason: refusal.reason)
         }
         let stream = request.json?["stream"]?.boolValue ?? false
         let model = request.json?["model"]?.stringValue
         let key = "\(scenario.path)\n\(scenario.name)\n\(index)\n\(dialect.rawValue)\n\(stream)\n\(model ?? "")"
+        let rendering: Rendering
         if let cached = cache.withLock({ $0[key] }) {
-            cached.generation.map(generations.record)
-            return .plan(cached.plan, step: index + 1)
-        }
-        do {
-            let result = try ScenarioRendering.render(
-                scenario, stepIndex: index, dialect: dialect, stream: stream, model: model)
-            let rendering = Rendering(
-                plan: result.plan, generation: result.script.map { GenerationRecord(script: $0, streamed: stream) })
+            rendering = cached
+        } else {
+            do {
+                let result = try ScenarioRendering.render(
+                    scenario, stepIndex: index, dialect: dialect, stream: stream, model: model)
+                rendering = Rendering(
+                    plan: result.plan, generation: result.script.map { GenerationRecord(script: $0, streamed: stream) },
+                    identitySites: result.identitySites)
+            } catch {
+                return .refused(
+                    ErrorResponse(
+                        status: 400,
+                        message:
+                            "MockRouter: scenario \"\(scenario.name)\" step \(index + 1) cannot be rendered as \(dialect.path): \(error.message)"
+                    ), reason: "scenario_not_renderable")
+            }
             cache.withLock { cache in
                 if cache.count >= ScenarioResponder.cacheLimit { cache.removeAll(keepingCapacity: true) }
                 cache[key] = rendering
             }
-            rendering.generation.map(generations.record)
-            return .plan(rendering.plan, step: index + 1)
-        } catch {
-            return .refused(
-                ErrorResponse(
-                    status: 400,
-                    message:
-                        "MockRouter: scenario \"\(scenario.name)\" step \(index + 1) cannot be rendered as \(dialect.path): \(error.message)"
-                ), reason: "scenario_not_renderable")
         }
+        let (plan, generation) = stamp(rendering, scenario: scenario, session: session)
+        generation.map { generations.record($0, session: session) }
+        return .plan(plan, step: index + 1)
+    }
+
+    private struct Refusal: Error {
+        let error: ErrorResponse
+        let reason: String
+    }
+
+    /// The step that answers: the first whose `when:` holds (without moving the session's position),
+    /// else the next positional step.
+    private func pickStep(_ request: IncomingRequest, scenario: Scenario, session: String) -> Result<Int, Refusal> {
+        var facts: RequestFacts?
+        var attempt = 1
+        if !scenario.conditions.isEmpty {
+            let requestFacts = RequestFacts(request)
+            attempt = library.nextAttempt(of: request, session: session)
+            if let index = scenario.conditionalStep(for: requestFacts, attempt: attempt) { return .success(index) }
+            facts = requestFacts
+        }
+        if let facts, scenario.positionalIndices.isEmpty {
+            let reasons = scenario.steps.indices.compactMap { index in
+                scenario.conditions[index]?.firstFailure(facts, attempt: attempt).map { "step \(index + 1): \($0)" }
+            }
+            return .failure(
+                Refusal(
+                    error: ErrorResponse(
+                        status: 400,
+                        message:
+                            "MockRouter: no step of scenario \"\(scenario.name)\" holds for this request, and every step has a when: \(reasons.joined(separator: "; "))"
+                    ), reason: "scenario_no_step"))
+        }
+        let number = library.nextRequestNumber(for: scenario.name, session: session)
+        guard let (index, _) = scenario.step(forRequest: number) else {
+            let count = scenario.positionalIndices.count
+            return .failure(
+                Refusal(
+                    error: ErrorResponse(
+                        status: 400,
+                        message:
+                            "MockRouter: scenario \"\(scenario.name)\" has only \(count) step\(count == 1 ? "" : "s") and this is request \(number) of session \"\(session)\" (after_last: error); POST /__admin/reset to start over"
+                    ), reason: "scenario_exhausted"))
+        }
+        return .success(index)
+    }
+
+    /// The rendering with this answer's own identity (generation id, `created`, tool-call ids)
+    /// written over its placeholders, and the generation record to match.
+    private func stamp(_ rendering: Rendering, scenario: Scenario, session: String)
+        -> (PlaybackPlan, GenerationRecord?)
+    {
+        guard let sites = rendering.identitySites, !sites.isEmpty else { return (rendering.plan, rendering.generation) }
+        var random: SeededRandom
+        switch scenario.ids {
+        case .fresh:
+            random = SeededRandom(seed: UInt64.random(in: .min ... .max))
+        case .seeded:
+            let number = library.nextAnswerNumber(for: scenario.name, session: session)
+            random = SeededRandom(seed: scenario.seed, SeededRandom.seed(for: session), UInt64(number))
+        }
+        let identity = AnswerIdentity.fresh(toolCalls: sites.template.toolCallTails.count, using: &random)
+        return (sites.stamp(identity, on: rendering.plan), rendering.generation?.stamped(identity))
     }
 
     /// Renderings kept at most (4,096): each model name a request names makes its own, so past it the

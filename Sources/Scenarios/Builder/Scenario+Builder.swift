@@ -11,6 +11,7 @@ extension Scenario {
     ///     ScenarioStep.error(status: 429, message: "Rate limit exceeded", retryAfter: 1)
     ///     ResponseStep.toolCall("get_weather", arguments: ["city": "Paris"])
     ///         .timing(ttftMs: 300, tokensPerSecond: 80)
+    ///     ResponseStep.text("Sunny in Paris.").when(.toolResult(name: "get_weather"))
     /// }
     /// ```
     ///
@@ -18,9 +19,9 @@ extension Scenario {
     /// line (`file:line`) and the step; an error `steps` throws is passed on.
     public init(
         _ name: String, description: String? = nil, model: String? = nil, provider: String = "OpenAI",
-        seed: UInt64? = nil, match: MatchRule? = nil, afterLast: AfterLast = .repeatLast,
+        seed: UInt64? = nil, ids: IDMode = .fresh, match: MatchRule? = nil, afterLast: AfterLast = .repeatLast,
         fileID: String = #fileID, line: Int = #line,
-        @ScenarioStepsBuilder steps: () throws -> [ScenarioStep]
+        @ScenarioStepsBuilder steps: () throws -> [ConditionalStep]
     ) throws {
         let source = "\(fileID):\(line)"
         func failure(_ key: String?, _ message: String) -> ScenarioLoadError {
@@ -35,13 +36,23 @@ extension Scenario {
         guard built.count <= Limits.maxSteps else {
             throw failure("steps", "lists \(built.count) steps; at most \(Limits.maxSteps) are allowed")
         }
-        for (index, step) in built.enumerated() {
-            if let problem = step.problem { throw failure("steps[\(index)]", problem) }
+        for (index, entry) in built.enumerated() {
+            if let problem = entry.step.problem ?? entry.condition?.problem {
+                throw failure("steps[\(index)]", problem)
+            }
+        }
+        if match?.when?.attempt != nil {
+            throw failure("match.when.attempt", "is only allowed in a step's when")
         }
         self.init(
             name: name, description: description, model: model, provider: provider,
-            seed: seed ?? SeededRandom.seed(for: name), match: match, afterLast: afterLast, steps: built,
-            path: "swift:\(source)")
+            seed: seed ?? SeededRandom.seed(for: name), match: match, afterLast: afterLast, steps: built.map(\.step),
+            path: "swift:\(source)",
+            conditions: Dictionary(
+                uniqueKeysWithValues: built.enumerated().compactMap { index, entry in
+                    entry.condition.map { (index, $0) }
+                }),
+            ids: ids)
     }
 }
 

@@ -23,6 +23,22 @@ final class RawHTTPClient {
 
         func header(_ name: String) -> String? { headers.first { $0.0.lowercased() == name.lowercased() }?.1 }
         var text: String { String(decoding: body, as: UTF8.self) }
+        /// The body with what every answer makes its own (generation ids, `created` times, tool-call
+        /// ids) replaced by fixed marks, to compare two answers of the same step.
+        var textWithoutIdentity: String {
+            text.replacing(/gen-\d{10}-[A-Za-z0-9]{20}/, with: "gen-ID")
+                .replacing(/"created(_at)?":\d{10}/, with: "\"created\":N")
+                .replacing(/(call|toolu|tool)_[A-Za-z0-9]{24}/, with: "call_ID")
+                .replacing(/_tmp_[a-z0-9]{10}/, with: "_tmp_ID")
+        }
+        /// The generation ids the body carries, in order, without repeats.
+        var generationIDs: [String] {
+            var seen: [String] = []
+            for match in text.matches(of: /gen-\d{10}-[A-Za-z0-9]{20}/) where !seen.contains(String(match.output)) {
+                seen.append(String(match.output))
+            }
+            return seen
+        }
     }
 
     private let descriptor: Int32

@@ -10,17 +10,21 @@ public struct MatchRule: Sendable {
     public var model: String?
     /// A substring of the last user message's text (or of `prompt` / `input`).
     public var contains: String?
+    /// Predicates over the request (every one but `attempt`), as a step's `when:` has them.
+    public var when: RequestCondition?
 
-    public init(path: String? = nil, model: String? = nil, contains: String? = nil) {
+    public init(path: String? = nil, model: String? = nil, contains: String? = nil, when: RequestCondition? = nil) {
         self.path = path
         self.model = model
         self.contains = contains
+        self.when = when
     }
 
     public func matches(_ request: IncomingRequest) -> Bool {
         if let path, APIPath.canonical(path) != request.path { return false }
         if let model, request.json?["model"]?.stringValue != model { return false }
         if let contains, !(MatchRule.lastUserText(request.json)?.contains(contains) ?? false) { return false }
+        if let when, !when.holds(RequestFacts(request), attempt: 1) { return false }
         return true
     }
 
