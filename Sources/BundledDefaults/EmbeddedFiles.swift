@@ -187,6 +187,15 @@ enum EmbeddedFiles {
             """
         ),
         (
+            "content-filter.yaml",
+            """
+            bmFtZTogY29udGVudC1maWx0ZXIKZGVzY3JpcHRpb246IFRoZSBwcm92aWRlcidzIGNvbnRlbnQgZmlsdGVyIHN0b3BzIHRoZSBh
+            bnN3ZXIgaGFsZndheSAoZmluaXNoX3JlYXNvbiBjb250ZW50X2ZpbHRlcikuCm1vZGVsOiBvcGVuYWkvZ3B0LTQuMQpzdGVwczoK
+            ICAtIHRleHQ6ICJIZXJlIGlzIHRoZSBzdG9yeSB5b3UgYXNrZWQgZm9yLiBPbmNlIHVwb24gYSB0aW1lLCBpbiBhIGxhbmQgZmFy
+            IGF3YXksIGEgZHJhZ29uIGd1YXJkZWQgYSBob2FyZCBvZiBnb2xkLiIKICAgIG1pc2JlaGF2aW91cjogY29udGVudF9maWx0ZXIK
+            """
+        ),
+        (
             "credits-exhausted.yaml",
             """
             bmFtZTogY3JlZGl0cy1leGhhdXN0ZWQKZGVzY3JpcHRpb246IDQwMiBQYXltZW50IFJlcXVpcmVkLCB0aGUgYWNjb3VudCBjYW5u
@@ -216,6 +225,23 @@ enum EmbeddedFiles {
             """
         ),
         (
+            "duplicated-frame.yaml",
+            """
+            bmFtZTogZHVwbGljYXRlZC1mcmFtZQpkZXNjcmlwdGlvbjogT25lIFNTRSBmcmFtZSBhcnJpdmVzIHR3aWNlICh0aGUgc2Vjb25k
+            IGRhdGEgZnJhbWUsIHRoZSBmaXJzdCB3b3JkIG9mIHRoZSB0ZXh0KSwgYXMgYSByZXRyeWluZyBwcm94eSBjYW4gc2VuZCBpdC4K
+            bW9kZWw6IG9wZW5haS9ncHQtNG8tbWluaQpzdGVwczoKICAtIHRleHQ6ICJPbmNlIHVwb24gYSB0aW1lLiIKICAgIG1pc2JlaGF2
+            aW91cjogeyBraW5kOiBkdXBsaWNhdGVkX2ZyYW1lLCBmcmFtZTogMiB9Cg==
+            """
+        ),
+        (
+            "empty-response.yaml",
+            """
+            bmFtZTogZW1wdHktcmVzcG9uc2UKZGVzY3JpcHRpb246IFRoZSBtb2RlbCBhbnN3ZXJzIHdpdGggbm90aGluZyBhdCBhbGwgKG5v
+            IHRleHQsIG5vIHRvb2wgY2FsbCwgZmluaXNoX3JlYXNvbiBzdG9wKS4KbW9kZWw6IG9wZW5haS9ncHQtNC4xCnN0ZXBzOgogIC0g
+            dGV4dDogIlRoaXMgdGV4dCBpcyBuZXZlciBzZW50LiIKICAgIG1pc2JlaGF2aW91cjogZW1wdHlfcmVzcG9uc2UK
+            """
+        ),
+        (
             "hello.yaml",
             """
             bmFtZTogaGVsbG8KZGVzY3JpcHRpb246IFNob3J0IHN0cmVhbWVkIGdyZWV0aW5nIGZyb20gb3BlbmFpL2dwdC00by1taW5pIHdp
@@ -234,6 +260,16 @@ enum EmbeddedFiles {
             b25lICI6IE9QRU5ST1VURVIgUFJPQ0VTU0lORyIgY29tbWVudCBiZWZvcmUgYW55dGhpbmcgZWxzZQogICAgICBpbnRlcnZhbF9t
             czogMTAwMCAgIyB0aGVuIG9uZSBtb3JlIGVhY2ggc2Vjb25kIHVudGlsIHRoZSBmaXJzdCB0b2tlbiAoYWJvdXQgdGhyZWUgaW4g
             YWxsKQogICAgdGltaW5nOiB7IHR0ZnRfbXM6IDMwMDAgfQo=
+            """
+        ),
+        (
+            "length-mid-tool.yaml",
+            """
+            bmFtZTogbGVuZ3RoLW1pZC10b29sCmRlc2NyaXB0aW9uOiBUaGUgdG9rZW4gYnVkZ2V0IHJ1bnMgb3V0IGluIHRoZSBtaWRkbGUg
+            b2YgYSB0b29sIGNhbGwncyBhcmd1bWVudHMgKGZpbmlzaF9yZWFzb24gbGVuZ3RoKS4KbW9kZWw6IG9wZW5haS9ncHQtNC4xCnN0
+            ZXBzOgogIC0gdG9vbF9jYWxsczoKICAgICAgLSBuYW1lOiBzZWFyY2hfZmxpZ2h0cwogICAgICAgIGFyZ3VtZW50czogeyBmcm9t
+            OiBPU0wsIHRvOiBOUlQsIGRhdGU6ICIyMDI2LTEyLTI0IiwgcGFzc2VuZ2VyczogMiwgY2FiaW46IGVjb25vbXkgfQogICAgbWlz
+            YmVoYXZpb3VyOiBsZW5ndGhfbWlkX3Rvb2wK
             """
         ),
         (
@@ -361,6 +397,17 @@ enum EmbeddedFiles {
             """
         ),
         (
+            "reasoning-only.yaml",
+            """
+            bmFtZTogcmVhc29uaW5nLW9ubHkKZGVzY3JpcHRpb246IEEgcmVhc29uaW5nIG1vZGVsIHNwZW5kcyBpdHMgd2hvbGUgYnVkZ2V0
+            IHRoaW5raW5nIGFuZCBhbnN3ZXJzIG5vIHRleHQgKGZpbmlzaF9yZWFzb24gbGVuZ3RoKS4KbW9kZWw6IGFudGhyb3BpYy9jbGF1
+            ZGUtc29ubmV0LTQuNQpwcm92aWRlcjogQW50aHJvcGljCnN0ZXBzOgogIC0gcmVhc29uaW5nOiAiVGhlIHVzZXIgYXNrcyBmb3Ig
+            YSBwcm9vZi4gU3RhcnQgZnJvbSB0aGUgZGVmaW5pdGlvbiBhbmQgdHJ5IGluZHVjdGlvbiBvbiBuOyB0aGUgYmFzZSBjYXNlIGhv
+            bGRzLCBub3cgdGhlIHN0ZXAuLi4iCiAgICB0ZXh0OiAiSGVyZSBpcyB0aGUgcHJvb2YuIgogICAgbWlzYmVoYXZpb3VyOiByZWFz
+            b25pbmdfb25seQo=
+            """
+        ),
+        (
             "reasoning.yaml",
             """
             bmFtZTogcmVhc29uaW5nCmRlc2NyaXB0aW9uOiBDbGF1ZGUgU29ubmV0IDQuNSB0aGlua3MgYWxvdWQgKHJlYXNvbmluZy50ZXh0
@@ -416,6 +463,38 @@ enum EmbeddedFiles {
             """
         ),
         (
+            "tool-args-invalid-json.yaml",
+            """
+            bmFtZTogdG9vbC1hcmdzLWludmFsaWQtanNvbgpkZXNjcmlwdGlvbjogVGhlIG1vZGVsIGNhbGxzIGdldF93ZWF0aGVyIHdpdGgg
+            YXJndW1lbnRzIHRoYXQgYXJlIG5vdCBKU09OICh0aGUgY2xvc2luZyBicmFjZSBpcyBtaXNzaW5nKS4KbW9kZWw6IG9wZW5haS9n
+            cHQtNC4xCnN0ZXBzOgogIC0gdG9vbF9jYWxsczoKICAgICAgLSBuYW1lOiBnZXRfd2VhdGhlcgogICAgICAgIGFyZ3VtZW50czog
+            eyBjaXR5OiBQYXJpcywgdW5pdDogY2Vsc2l1cyB9CiAgICBtaXNiZWhhdmlvdXI6IHRvb2xfYXJnc19pbnZhbGlkX2pzb24gICAj
+            IHNlbmRzICd7ImNpdHkiOiJQYXJpcyIsInVuaXQiOiJjZWxzaXVzIicgYW5kIGZpbmlzaF9yZWFzb24gdG9vbF9jYWxscwo=
+            """
+        ),
+        (
+            "tool-args-schema-violation.yaml",
+            """
+            bmFtZTogdG9vbC1hcmdzLXNjaGVtYS12aW9sYXRpb24KZGVzY3JpcHRpb246IFRoZSBtb2RlbCBjYWxscyBnZXRfd2VhdGhlciB3
+            aXRoIGFyZ3VtZW50cyB0aGF0IGJyZWFrIHRoZSByZXF1ZXN0J3Mgb3duIHNjaGVtYSBmb3IgdGhlIHRvb2wuCm1vZGVsOiBvcGVu
+            YWkvZ3B0LTQuMQpzdGVwczoKICAtIHRvb2xfY2FsbHM6CiAgICAgIC0gbmFtZTogZ2V0X3dlYXRoZXIKICAgICAgICBhcmd1bWVu
+            dHM6IHsgY2l0eTogUGFyaXMsIHVuaXQ6IGNlbHNpdXMgfQogICAgIyBBZ2FpbnN0IHRoZSByZXF1ZXN0J3MgYHRvb2xzW10uZnVu
+            Y3Rpb24ucGFyYW1ldGVyc2AgKG9yIGBpbnB1dF9zY2hlbWFgKTogbGVhdmVzIG91dCBhCiAgICAjIHJlcXVpcmVkIHByb3BlcnR5
+            IHdoZW4gaXQgY2FuLCBlbHNlIGdpdmVzIG9uZSBhIHdyb25nIHR5cGUsIGVsc2UgYW4gZW51bSB2YWx1ZSBvdXRzaWRlIHRoZQog
+            ICAgIyBsaXN0LCBlbHNlIGFkZHMgYSBwcm9wZXJ0eSB0aGUgc2NoZW1hIGRvZXMgbm90IGRlZmluZS4KICAgIG1pc2JlaGF2aW91
+            cjogdG9vbF9hcmdzX3NjaGVtYV92aW9sYXRpb24K
+            """
+        ),
+        (
+            "tool-call-id-duplicate.yaml",
+            """
+            bmFtZTogdG9vbC1jYWxsLWlkLWR1cGxpY2F0ZQpkZXNjcmlwdGlvbjogVGhlIG1vZGVsIG1ha2VzIHR3byB0b29sIGNhbGxzIHRo
+            YXQgc2hhcmUgb25lIGlkLgptb2RlbDogb3BlbmFpL2dwdC00LjEKc3RlcHM6CiAgLSB0b29sX2NhbGxzOgogICAgICAtIG5hbWU6
+            IGdldF93ZWF0aGVyCiAgICAgICAgYXJndW1lbnRzOiB7IGNpdHk6IE9zbG8gfQogICAgICAtIG5hbWU6IGdldF93ZWF0aGVyCiAg
+            ICAgICAgYXJndW1lbnRzOiB7IGNpdHk6IFRva3lvIH0KICAgIG1pc2JlaGF2aW91cjogdG9vbF9jYWxsX2lkX2R1cGxpY2F0ZQo=
+            """
+        ),
+        (
             "tool-call.yaml",
             """
             bmFtZTogdG9vbC1jYWxsCmRlc2NyaXB0aW9uOiBHUFQtNC4xIGNhbGxzIGdldF93ZWF0aGVyLCB0aGVuIGFuc3dlcnMgaW4gdGV4
@@ -433,6 +512,32 @@ enum EmbeddedFiles {
             CiAgICB0ZXh0OiAiSXQgaXMgMTggwrBDIGFuZCBzdW5ueSBpbiBQYXJpcy4iCiAgICB1c2FnZToKICAgICAgcHJvbXB0X3Rva2Vu
             czogOTQKICAgICAgY29tcGxldGlvbl90b2tlbnM6IDEyCiAgICAgIGNvc3Q6IDAuMDAwMjg0ICAgICAgICAgICAgICAgICAjIDk0
             IMOXICQyL00gKyAxMiDDlyAkOC9NCg==
+            """
+        ),
+        (
+            "tool-unknown-name.yaml",
+            """
+            bmFtZTogdG9vbC11bmtub3duLW5hbWUKZGVzY3JpcHRpb246IFRoZSBtb2RlbCBjYWxscyBhIHRvb2wgdGhlIHJlcXVlc3QgZG9l
+            cyBub3Qgb2ZmZXIgKGdldF93ZWF0aGVyX3YyIGluc3RlYWQgb2YgZ2V0X3dlYXRoZXIpLgptb2RlbDogb3BlbmFpL2dwdC00LjEK
+            c3RlcHM6CiAgLSB0b29sX2NhbGxzOgogICAgICAtIG5hbWU6IGdldF93ZWF0aGVyCiAgICAgICAgYXJndW1lbnRzOiB7IGNpdHk6
+            IFBhcmlzIH0KICAgIG1pc2JlaGF2aW91cjogdG9vbF91bmtub3duX25hbWUK
+            """
+        ),
+        (
+            "weather-agent.yaml",
+            """
+            bmFtZTogd2VhdGhlci1hZ2VudApkZXNjcmlwdGlvbjogQSB0aHJlZS10dXJuIGFnZW50IGxvb3AgKGZpbmQgdGhlIGNpdHksIGdl
+            dCBpdHMgd2VhdGhlciwgYW5zd2VyKSB3aG9zZSBmaXJzdCB0cnkgb2YgZXZlcnkgdHVybiBpcyByYXRlLWxpbWl0ZWQuCm1vZGVs
+            OiBvcGVuYWkvZ3B0LTQuMQpwcm92aWRlcjogT3BlbkFJCmlkczogZnJlc2gKc3RlcHM6CiAgIyBFdmVyeSByZXF1ZXN0J3MgZmly
+            c3QgdHJ5IGdldHMgYSA0Mjk7IHRoZSBjbGllbnQncyByZXRyeSBvZiB0aGUgc2FtZSByZXF1ZXN0IChhdHRlbXB0IDIpCiAgIyBm
+            YWxscyB0aHJvdWdoIHRvIHRoZSBzdGVwIHRoYXQgZml0cyB0aGUgY29udmVyc2F0aW9uLgogIC0gd2hlbjogeyBhdHRlbXB0OiAx
+            IH0KICAgIHN0YXR1czogNDI5CiAgICBoZWFkZXJzOiB7IFJldHJ5LUFmdGVyOiAiMCIgfQogICAgZXJyb3I6IHsgbWVzc2FnZTog
+            IlJhdGUgbGltaXQgZXhjZWVkZWQ6IGZyZWUtbW9kZWxzLXBlci1taW4iIH0KICAtIHdoZW46IHsgdG9vbF9yZXN1bHQ6IHsgbmFt
+            ZTogZ2V0X3dlYXRoZXIgfSB9CiAgICB0ZXh0OiAiSW4gUGFyaXMgaXQgaXMgMTggwrBDIGFuZCBzdW5ueS4iCiAgLSB3aGVuOiB7
+            IHRvb2xfcmVzdWx0OiB7IG5hbWU6IGZpbmRfY2l0eSB9IH0KICAgIHRvb2xfY2FsbHM6CiAgICAgIC0gbmFtZTogZ2V0X3dlYXRo
+            ZXIKICAgICAgICBhcmd1bWVudHM6IHsgY2l0eTogUGFyaXMgfQogICMgQnkgcG9zaXRpb246IHRoZSBmaXJzdCB0dXJuIGxvb2tz
+            IHRoZSBjaXR5IHVwLgogIC0gdG9vbF9jYWxsczoKICAgICAgLSBuYW1lOiBmaW5kX2NpdHkKICAgICAgICBhcmd1bWVudHM6IHsg
+            cXVlcnk6ICJ0aGUgY2FwaXRhbCBvZiBGcmFuY2UiIH0K
             """
         ),
     ]

@@ -97,6 +97,7 @@ public struct ResponseStep: Sendable {
     public var keepAlive = KeepAliveSpec()
     public var midstreamError: MidstreamError?
     public var fault: WireFault?
+    public var misbehaviour: Misbehaviour?
     public var crlf = false
     public var done = true
     public var base: BaseInteraction?

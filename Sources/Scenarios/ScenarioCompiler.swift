@@ -39,11 +39,16 @@ public enum ScenarioCompiler {
                 promptTokens: prompt, completionTokens: completion,
                 reasoningTokens: step.usage.reasoningTokens ?? reasoningCount,
                 cachedTokens: step.usage.cachedTokens ?? 0,
-                cost: step.usage.cost ?? .double(Double(prompt + completion) / 1_000_000)),
+                cost: step.usage.cost ?? defaultCost(prompt: prompt, completion: completion)),
             keepAliveOffsetsMs: keepAliveOffsets(step.keepAlive, firstToken: offsets.first ?? step.timing.ttftMs),
             midstreamError: step.midstreamError, fault: step.fault, crlf: step.crlf, sendsDone: step.done,
             reasoningFormat: step.reasoning?.format
                 ?? (step.reasoning?.text != nil ? "anthropic-claude-v1" : "openai-responses-v1"))
+    }
+
+    /// The cost reported when a step gives none: $1 per million tokens, prompt and completion alike.
+    static func defaultCost(prompt: Int, completion: Int) -> JSONValue {
+        .double(Double(prompt + completion) / 1_000_000)
     }
 
     /// The identity a step is rendered with before any answer writes its own over it: reproducible

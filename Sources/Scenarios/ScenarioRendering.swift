@@ -1,3 +1,4 @@
+import CassetteFormat
 import Dialects
 import NIOCore
 import Playback
@@ -14,9 +15,13 @@ public enum ScenarioRendering {
         public let identitySites: IdentitySites?
     }
 
-    public static func render(_ scenario: Scenario, stepIndex: Int, dialect: Dialect, stream: Bool, model: String?)
-        throws(RenderError) -> Result
-    {
+    /// Renders step `stepIndex` of `scenario`. With `misbehaving`, the step's `misbehaviour`
+    /// strikes this answer; `requestTools` (each offered tool's parameter schema) is what
+    /// `tool_args_schema_violation` breaks and `tool_unknown_name` avoids.
+    public static func render(
+        _ scenario: Scenario, stepIndex: Int, dialect: Dialect, stream: Bool, model: String?,
+        misbehaving: Bool = false, requestTools: [String: JSONValue] = [:]
+    ) throws(RenderError) -> Result {
         switch scenario.steps[stepIndex] {
         case .error(let error, let ttftMs):
             return Result(
@@ -34,14 +39,38 @@ public enum ScenarioRendering {
                 }
             } else {
                 let identity = ScenarioCompiler.placeholderIdentity(step, of: scenario, stepIndex: stepIndex)
-                let compiled = ScenarioCompiler.script(
+                var compiled = ScenarioCompiler.script(
                     step, of: scenario, stepIndex: stepIndex, requestModel: model, identity: identity)
+                let misbehaviour = misbehaving ? step.misbehaviour : nil
+                misbehaviour?.apply(
+                    to: &compiled, conventions: ProviderConventions(provider: scenario.provider),
+                    requestTools: requestTools, countsCompletion: step.usage.completionTokens == nil)
+                if misbehaviour != nil, step.usage.cost == nil {
+                    compiled.usage.cost = ScenarioCompiler.defaultCost(
+                        prompt: compiled.usage.promptTokens, completion: compiled.usage.completionTokens)
+                }
                 plan = try ScriptPlanBuilder.plan(compiled, dialect: dialect, stream: stream)
+                if let misbehaviour, misbehaviour.kind == .duplicatedFrame, stream {
+                    duplicate(dataFrame: misbehaviour.frame, in: &plan)
+                }
                 script = compiled
                 sites = IdentitySites(locating: identity, in: plan)
             }
             plan.headers += step.headers
             return Result(plan: plan, script: script, identitySites: sites)
+        }
+    }
+
+    /// Sends the `number`-th `data:` frame (1-based) twice; nothing when the stream has fewer.
+    static func duplicate(dataFrame number: Int, in plan: inout PlaybackPlan) {
+        var seen = 0
+        for (index, step) in plan.steps.enumerated() {
+            guard case .bytes(let buffer, _) = step, String(buffer: buffer).hasPrefix("data:") else { continue }
+            seen += 1
+            if seen == number {
+                plan.steps.insert(step, at: index + 1)
+                return
+            }
         }
     }
 

@@ -7,7 +7,7 @@ enum StepReader {
     static let keys = [
         "status", "headers", "error", "reasoning", "text", "tool_calls", "interleave", "chunking", "finish_reason",
         "native_finish_reason", "usage", "timing", "keepalive", "midstream_error", "fault", "line_endings", "done",
-        "base", "when",
+        "base", "when", "misbehaviour",
     ]
     static let errorStepKeys: Set<String> = ["status", "headers", "error", "timing", "when"]
     static let finishReasons = ["stop", "length", "tool_calls", "content_filter", "error"]
@@ -51,6 +51,14 @@ enum StepReader {
             try readMidstreamError(node)
         }
         step.fault = try fields["fault"].map { (node) throws(ScenarioLoadError) in try readFault(node) }
+        if let misbehaviourNode = fields["misbehaviour"] {
+            let misbehaviour = try readMisbehaviour(misbehaviourNode)
+            if misbehaviour.kind.needsToolCalls && step.toolCalls.isEmpty {
+                throw misbehaviourNode.failure(
+                    "\(misbehaviour.kind.rawValue) changes tool calls; give the step tool_calls")
+            }
+            step.misbehaviour = misbehaviour
+        }
         step.crlf = try fields["line_endings"]?.choice(["lf", "crlf"]) == "crlf"
         step.done = try fields["done"]?.bool() ?? true
         if let baseNode = fields["base"] {
@@ -66,8 +74,6 @@ enum StepReader {
         return .response(step)
     }
 
-    /// A mapping of header names to values; framing headers are refused unless `allowsFraming`
-    /// (a `when: { header: … }` only reads them).
     /// The step's `when:`, if it has one.
     static func condition(of node: SourceNode) throws(ScenarioLoadError) -> RequestCondition? {
         try node.mapping(allowed: keys)["when"].map { (node) throws(ScenarioLoadError) in
@@ -75,6 +81,8 @@ enum StepReader {
         }
     }
 
+    /// A mapping of header names to values; framing headers are refused unless `allowsFraming`
+    /// (a `when: { header: … }` only reads them).
     static func readHeaders(_ node: SourceNode, allowsFraming: Bool = false) throws(ScenarioLoadError)
         -> [(String, String)]
     {
@@ -233,6 +241,32 @@ enum StepReader {
             message: try fields["message"]?.string() ?? "Provider disconnected unexpectedly",
             errorType: try fields["error_type"]?.string() ?? HTTPErrorSpec.defaultErrorType(code),
             providerCode: try fields["provider_code"]?.string())
+    }
+
+    /// `misbehaviour: KIND`, or `{ kind, rate, seed, violation, frame }`.
+    static func readMisbehaviour(_ node: SourceNode) throws(ScenarioLoadError) -> Misbehaviour {
+        if case .scalar = node.node { return Misbehaviour(kind: try node.choice(Misbehaviour.Kind.self)) }
+        let fields = try node.mapping(allowed: ["kind", "rate", "seed", "violation", "frame"])
+        let kind = try fields.required("kind").choice(Misbehaviour.Kind.self)
+        var misbehaviour = Misbehaviour(kind: kind)
+        if let rateNode = fields["rate"] {
+            misbehaviour.rate = try rateNode.number()
+            guard misbehaviour.rate <= 1 else { throw rateNode.failure("must be within 0...1 (a share of answers)") }
+        }
+        misbehaviour.seed = try fields["seed"].map { (node) throws(ScenarioLoadError) in
+            UInt64(bitPattern: Int64(try node.int()))
+        }
+        if let violationNode = fields["violation"] {
+            guard kind == .toolArgsSchemaViolation else {
+                throw violationNode.failure("only applies to kind: tool_args_schema_violation")
+            }
+            misbehaviour.violation = try violationNode.choice(Misbehaviour.Violation.self)
+        }
+        if let frameNode = fields["frame"] {
+            guard kind == .duplicatedFrame else { throw frameNode.failure("only applies to kind: duplicated_frame") }
+            misbehaviour.frame = try frameNode.int(in: 1...Limits.maxCount)
+        }
+        return misbehaviour
     }
 
     static func readFault(_ node: SourceNode) throws(ScenarioLoadError) -> WireFault {

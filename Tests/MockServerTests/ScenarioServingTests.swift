@@ -1,9 +1,16 @@
 import CassetteFormat
+import Foundation
 import Testing
 
 @Suite("Scenarios over a socket")
 struct ScenarioServingTests {
     static let chatBody = #"{"model":"openai/gpt-4o-mini","messages":[{"role":"user","content":"hi"}],"stream":true}"#
+
+    /// How many scenarios the bundled folder holds.
+    static let bundledCount =
+        (try? FileManager.default.contentsOfDirectory(atPath: TestServer.bundledScenarios))?.filter {
+            $0.hasSuffix(".yaml")
+        }.count ?? -1
 
     func post(
         _ port: Int, _ path: String = "/api/v1/chat/completions", body: String = chatBody,
@@ -53,8 +60,11 @@ struct ScenarioServingTests {
                 let message = try json(response)["error"]?["message"]?.stringValue ?? ""
                 #expect(
                     message.hasPrefix(
-                        "MockRouter: unknown scenario \"nope\"; known scenarios: broken-framing, credits-exhausted"))
-                #expect(try json(response)["error"]?["metadata"]?["known_scenarios"]?.arrayValue?.count == 20)
+                        "MockRouter: unknown scenario \"nope\"; known scenarios: broken-framing, content-filter, credits-exhausted"
+                    ))
+                #expect(
+                    try json(response)["error"]?["metadata"]?["known_scenarios"]?.arrayValue?.count == Self.bundledCount
+                )
             }
         }
     }
@@ -133,7 +143,7 @@ struct ScenarioServingTests {
                     == "POST /__admin/scenarios:4: steps[0].fault.kind: \"explode\" is not one of disconnect, reset, stall, malformed, broken_framing"
             )
             let listed = try json(try get(server.port, "/__admin/scenarios"))["scenarios"]?.arrayValue ?? []
-            #expect(listed.count == 20)
+            #expect(listed.count == Self.bundledCount)
             #expect(try post(server.port, "/scenario/hello/api/v1/chat/completions").text.contains("data: [DONE]"))
         }
     }

@@ -34,7 +34,8 @@ struct GoldenTests {
         let dialect = Dialect(rawValue: String(parts[parts.count - 2]))!
         let scenario = try #require(try Bundled.all().first { $0.name == name })
         let rendered = try ScenarioRendering.render(
-            scenario, stepIndex: 0, dialect: dialect, stream: parts.last == "sse", model: "openai/gpt-4o-mini")
+            scenario, stepIndex: 0, dialect: dialect, stream: parts.last == "sse", model: "openai/gpt-4o-mini",
+            misbehaving: true)
         let expected = try Data(contentsOf: URL(fileURLWithPath: "\(Bundled.golden)/\(file)"))
         #expect(
             Bundled.bytes(rendered.plan) == Array(expected),

@@ -46,14 +46,40 @@ final class ScenarioResponder: Sendable {
         }
         let stream = request.json?["stream"]?.boolValue ?? false
         let model = request.json?["model"]?.stringValue
-        let key = "\(scenario.path)\n\(scenario.name)\n\(index)\n\(dialect.rawValue)\n\(stream)\n\(model ?? "")"
+        // The answer's number in the session, counted once, when seeded ids or a misbehaviour's draw need it.
+        var counted: Int?
+        let answerNumber = {
+            if let counted { return counted }
+            let number = self.library.nextAnswerNumber(for: scenario.name, session: session)
+            counted = number
+            return number
+        }
+        var misbehaving = false
+        var requestTools: [String: JSONValue] = [:]
+        var variant = ""
+        if case .response(let step) = scenario.steps[index], let misbehaviour = step.misbehaviour,
+            misbehaviour.strikes(answer: answerNumber(), scenarioSeed: scenario.seed)
+        {
+            misbehaving = true
+            requestTools = RequestFacts.toolSchemas(of: request)
+            variant = "\nmisbehaving"
+            if misbehaviour.kind == .toolArgsSchemaViolation || misbehaviour.kind == .toolUnknownName {
+                variant +=
+                    "\n"
+                    + requestTools.keys.sorted().map { "\($0)=\(JSONWriter.string(requestTools[$0]!))" }
+                    .joined(separator: "\n")
+            }
+        }
+        let key =
+            "\(scenario.path)\n\(scenario.name)\n\(index)\n\(dialect.rawValue)\n\(stream)\n\(model ?? "")\(variant)"
         let rendering: Rendering
         if let cached = cache.withLock({ $0[key] }) {
             rendering = cached
         } else {
             do {
                 let result = try ScenarioRendering.render(
-                    scenario, stepIndex: index, dialect: dialect, stream: stream, model: model)
+                    scenario, stepIndex: index, dialect: dialect, stream: stream, model: model,
+                    misbehaving: misbehaving, requestTools: requestTools)
                 rendering = Rendering(
                     plan: result.plan, generation: result.script.map { GenerationRecord(script: $0, streamed: stream) },
                     identitySites: result.identitySites)
@@ -70,7 +96,7 @@ final class ScenarioResponder: Sendable {
                 cache[key] = rendering
             }
         }
-        let (plan, generation) = stamp(rendering, scenario: scenario, session: session)
+        let (plan, generation) = stamp(rendering, scenario: scenario, session: session, answerNumber: answerNumber)
         generation.map { generations.record($0, session: session) }
         return .plan(plan, step: index + 1)
     }
@@ -119,7 +145,7 @@ final class ScenarioResponder: Sendable {
 
     /// The rendering with this answer's own identity (generation id, `created`, tool-call ids)
     /// written over its placeholders, and the generation record to match.
-    private func stamp(_ rendering: Rendering, scenario: Scenario, session: String)
+    private func stamp(_ rendering: Rendering, scenario: Scenario, session: String, answerNumber: () -> Int)
         -> (PlaybackPlan, GenerationRecord?)
     {
         guard let sites = rendering.identitySites, !sites.isEmpty else { return (rendering.plan, rendering.generation) }
@@ -128,8 +154,7 @@ final class ScenarioResponder: Sendable {
         case .fresh:
             random = SeededRandom(seed: UInt64.random(in: .min ... .max))
         case .seeded:
-            let number = library.nextAnswerNumber(for: scenario.name, session: session)
-            random = SeededRandom(seed: scenario.seed, SeededRandom.seed(for: session), UInt64(number))
+            random = SeededRandom(seed: scenario.seed, SeededRandom.seed(for: session), UInt64(answerNumber()))
         }
         let identity = AnswerIdentity.fresh(toolCalls: sites.template.toolCallTails.count, using: &random)
         return (sites.stamp(identity, on: rendering.plan), rendering.generation?.stamped(identity))

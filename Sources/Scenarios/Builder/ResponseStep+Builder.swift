@@ -102,6 +102,16 @@ extension ResponseStep {
         with { $0.fault = WireFault(kind: kind, afterTokens: after, stallMs: stallMs) }
     }
 
+    /// `misbehaviour`: the model gets something wrong, on every answer or on a share of them.
+    public func misbehaving(
+        _ kind: Misbehaviour.Kind, rate: Double = 1, seed: UInt64? = nil, violation: Misbehaviour.Violation? = nil,
+        frame: Int = 2
+    ) -> ResponseStep {
+        with {
+            $0.misbehaviour = Misbehaviour(kind: kind, rate: rate, seed: seed, violation: violation, frame: frame)
+        }
+    }
+
     /// `line_endings: crlf`: SSE lines end in CRLF instead of LF.
     public func crlfLineEndings() -> ResponseStep { with { $0.crlf = true } }
 

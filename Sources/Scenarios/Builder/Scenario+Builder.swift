@@ -97,6 +97,15 @@ extension ResponseStep {
 
     private var contentProblem: String? {
         if toolCalls.count > Limits.maxToolCalls { return "at most \(Limits.maxToolCalls) tool calls are allowed" }
+        if let misbehaviour {
+            if misbehaviour.kind.needsToolCalls && toolCalls.isEmpty {
+                return "misbehaviour \(misbehaviour.kind.rawValue) changes tool calls; give the step tool_calls"
+            }
+            if !(0...1).contains(misbehaviour.rate) { return "misbehaviour.rate must be within 0...1" }
+            if !(1...Limits.maxCount).contains(misbehaviour.frame) {
+                return "misbehaviour.frame must be within 1...\(Limits.maxCount)"
+            }
+        }
         if let error = midstreamError, !(400...599).contains(error.code) {
             return "midstream_error.code must be 400–599"
         }

@@ -43,6 +43,18 @@ public struct RequestFacts: Sendable {
         }
     }
 
+    /// Each tool the request offers, by name, with its parameter schema (`parameters`, or
+    /// Anthropic's `input_schema`; an empty object when it gives none).
+    public static func toolSchemas(of request: IncomingRequest) -> [String: JSONValue] {
+        var schemas: [String: JSONValue] = [:]
+        for tool in request.json?["tools"]?.arrayValue ?? [] {
+            let function = tool["function"] ?? tool
+            guard let name = function["name"]?.stringValue else { continue }
+            schemas[name] = function["parameters"] ?? function["input_schema"] ?? .object([])
+        }
+        return schemas
+    }
+
     // MARK: Chat Completions
 
     private mutating func readChat(_ body: JSONValue) {

@@ -6,7 +6,8 @@ import Playback
 import Scenarios
 
 /// `mockrouter scenario render PATH --dialect D [--step N] [--stream|--no-stream]`: the exact body
-/// bytes the server sends for that step (faults included: a cut stream just stops).
+/// bytes the server sends for that step (faults included: a cut stream just stops; a step's
+/// `misbehaviour` strikes, as it does on the answers its `rate` picks).
 struct RenderCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "render",
@@ -34,6 +35,9 @@ struct RenderCommand: ParsableCommand {
     @Option(help: "The request's model (shown when the scenario names none).")
     var model = "openai/gpt-4o-mini"
 
+    @Flag(inversion: .prefixedNo, help: "Apply the step's misbehaviour (default), or render it behaving.")
+    var misbehave = true
+
     func run() throws {
         let scenario: Scenario
         do { scenario = try ScenarioLoader.load(path: path) } catch { throw CommandFailure(message: error.description) }
@@ -44,7 +48,7 @@ struct RenderCommand: ParsableCommand {
         do {
             plan = try ScenarioRendering.render(
                 scenario, stepIndex: step - 1, dialect: Dialect(rawValue: dialect.rawValue)!, stream: stream,
-                model: model
+                model: model, misbehaving: misbehave
             ).plan
         } catch {
             throw CommandFailure(message: "\(path): step \(step) cannot be rendered as \(dialect.rawValue): \(error)")
