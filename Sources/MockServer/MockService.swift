@@ -1,4 +1,5 @@
 import CassetteFormat
+import Dialects
 import Foundation
 import Logging
 import NIOHTTP1
@@ -116,6 +117,7 @@ public final class MockService: Sendable {
         let redactor = configuration.redactor
         let context = RequestContext(
             request: request, rawPath: rawPath, query: query, routed: routed, session: session,
+            fault: request.head.headers.first(name: HeaderFault.headerName).map(HeaderFault.parse),
             incoming: IncomingRequest(
                 method: request.method, path: routed.apiPath, query: query.map(redactor.redact),
                 body: redactor.redact(request.body), headers: request.head.headers.map { ($0.name, $0.value) }))
@@ -153,6 +155,8 @@ public final class MockService: Sendable {
         let query: String?
         let routed: RoutedPath
         let session: String
+        /// What `X-MockRouter-Fault` asks for, when the request sends it.
+        let fault: Result<HeaderFault, HeaderFaultError>?
         /// The request as matching sees it (body redacted as recordings are).
         let incoming: IncomingRequest
         var anthropic: Bool { Endpoint.isAnthropic(incoming.path) }
@@ -160,6 +164,26 @@ public final class MockService: Sendable {
 
     private func record(_ plan: PlaybackPlan, _ answer: JournalEntry.Answer, _ context: RequestContext) -> PlaybackPlan
     {
+        var plan = plan
+        if (200..<300).contains(plan.status), case .success(let fault) = context.fault {
+            let scenarioAnswer = if case .scenario = answer { true } else { false }
+            if !(scenarioAnswer && fault.misbehaviour != nil) {
+                guard
+                    let faulted = fault.apply(
+                        to: plan, dialect: Dialect(path: context.incoming.path),
+                        model: context.incoming.json?["model"]?.stringValue)
+                else {
+                    return fail(
+                        "bad_fault_header",
+                        ErrorResponse(
+                            status: 400,
+                            message:
+                                "MockRouter: X-MockRouter-Fault: a misbehaviour other than duplicated_frame needs a scenario's answer; this request was answered \(answer.summary)"
+                        ), context)
+                }
+                plan = faulted
+            }
+        }
         journal.record(
             JournalEntry(
                 time: Date(), session: context.session, method: context.request.method, path: context.rawPath,
@@ -176,7 +200,10 @@ public final class MockService: Sendable {
     }
 
     private func play(_ scenario: Scenario, _ context: RequestContext) -> PlaybackPlan {
-        switch scenarioResponder.answer(context.incoming, with: scenario, session: context.session) {
+        let requested = try? context.fault?.get().misbehaviour
+        switch scenarioResponder.answer(
+            context.incoming, with: scenario, session: context.session, requested: requested)
+        {
         case .plan(let plan, let step):
             logger.debug(
                 "\(context.request.method) \(context.rawPath) → \(plan.status) from scenario \(scenario.name) step \(step)"
@@ -213,6 +240,13 @@ public final class MockService: Sendable {
             return fail(
                 "unauthorized",
                 ErrorResponse(status: 401, message: sent ? "User not found." : "No auth credentials found"), context)
+        }
+        if case .failure(let problem) = context.fault {
+            return fail(
+                "bad_fault_header",
+                ErrorResponse(
+                    status: 400, message: "MockRouter: X-MockRouter-Fault: \(problem.message)",
+                    metadata: [("error_type", .string("invalid_request"))]), context)
         }
         if let name = context.routed.scenario ?? request.head.headers.first(name: "x-mockrouter-scenario") {
             guard let scenario = scenarios.scenario(named: name, session: context.session) else {

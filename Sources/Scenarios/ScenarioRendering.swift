@@ -15,12 +15,12 @@ public enum ScenarioRendering {
         public let identitySites: IdentitySites?
     }
 
-    /// Renders step `stepIndex` of `scenario`. With `misbehaving`, the step's `misbehaviour`
-    /// strikes this answer; `requestTools` (each offered tool's parameter schema) is what
-    /// `tool_args_schema_violation` breaks and `tool_unknown_name` avoids.
+    /// Renders step `stepIndex` of `scenario`; a response step with `misbehaviour` (the step's
+    /// own when it strikes, or one a request asked for) misbehaves. `requestTools` (each offered
+    /// tool's parameter schema) is what `tool_args_schema_violation` breaks and `tool_unknown_name` avoids.
     public static func render(
         _ scenario: Scenario, stepIndex: Int, dialect: Dialect, stream: Bool, model: String?,
-        misbehaving: Bool = false, requestTools: [String: JSONValue] = [:]
+        misbehaviour: Misbehaviour? = nil, requestTools: [String: JSONValue] = [:]
     ) throws(RenderError) -> Result {
         switch scenario.steps[stepIndex] {
         case .error(let error, let ttftMs):
@@ -41,7 +41,6 @@ public enum ScenarioRendering {
                 let identity = ScenarioCompiler.placeholderIdentity(step, of: scenario, stepIndex: stepIndex)
                 var compiled = ScenarioCompiler.script(
                     step, of: scenario, stepIndex: stepIndex, requestModel: model, identity: identity)
-                let misbehaviour = misbehaving ? step.misbehaviour : nil
                 misbehaviour?.apply(
                     to: &compiled, conventions: ProviderConventions(provider: scenario.provider),
                     requestTools: requestTools, countsCompletion: step.usage.completionTokens == nil)
@@ -62,7 +61,7 @@ public enum ScenarioRendering {
     }
 
     /// Sends the `number`-th `data:` frame (1-based) twice; nothing when the stream has fewer.
-    static func duplicate(dataFrame number: Int, in plan: inout PlaybackPlan) {
+    public static func duplicate(dataFrame number: Int, in plan: inout PlaybackPlan) {
         var seen = 0
         for (index, step) in plan.steps.enumerated() {
             guard case .bytes(let buffer, _) = step, String(buffer: buffer).hasPrefix("data:") else { continue }
@@ -75,7 +74,7 @@ public enum ScenarioRendering {
     }
 
     /// Where a fault goes in a replayed recording: after its N-th `data:` frame.
-    static func position(afterDataFrames frames: Int, in plan: PlaybackPlan) -> Int {
+    public static func position(afterDataFrames frames: Int, in plan: PlaybackPlan) -> Int {
         var seen = 0
         for (index, step) in plan.steps.enumerated() {
             guard case .bytes(let buffer, _) = step else { continue }

@@ -35,11 +35,17 @@ struct GoldenTests {
         let scenario = try #require(try Bundled.all().first { $0.name == name })
         let rendered = try ScenarioRendering.render(
             scenario, stepIndex: 0, dialect: dialect, stream: parts.last == "sse", model: "openai/gpt-4o-mini",
-            misbehaving: true)
+            misbehaviour: Self.misbehaviour(of: scenario))
         let expected = try Data(contentsOf: URL(fileURLWithPath: "\(Bundled.golden)/\(file)"))
         #expect(
             Bundled.bytes(rendered.plan) == Array(expected),
             "\(file) differs; run scripts/update-golden and review the diff")
+    }
+
+    /// Step 1's misbehaviour, as `mockrouter scenario render` applies it.
+    static func misbehaviour(of scenario: Scenario) -> Misbehaviour? {
+        if case .response(let step) = scenario.steps[0] { return step.misbehaviour }
+        return nil
     }
 
     @Test("tool calls cannot be rendered as a legacy completion, and the error says so")

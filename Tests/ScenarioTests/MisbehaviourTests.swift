@@ -15,9 +15,10 @@ struct MisbehaviourTests {
 
     /// The chat aggregate of step 1 of `yaml`, misbehaving, with `tools` offered.
     func aggregate(_ yaml: String, tools: [String: JSONValue] = [:]) throws -> JSONValue {
+        let loaded = try scenario(yaml)
         let rendered = try ScenarioRendering.render(
-            try scenario(yaml), stepIndex: 0, dialect: .chat, stream: false, model: nil, misbehaving: true,
-            requestTools: tools)
+            loaded, stepIndex: 0, dialect: .chat, stream: false, model: nil,
+            misbehaviour: GoldenTests.misbehaviour(of: loaded), requestTools: tools)
         return try JSONParser.parse(Bundled.bytes(rendered.plan))
     }
 
@@ -108,13 +109,15 @@ struct MisbehaviourTests {
         let loaded = try scenario(yaml)
         let plain = try ScenarioRendering.render(loaded, stepIndex: 0, dialect: .chat, stream: true, model: nil)
         let twice = try ScenarioRendering.render(
-            loaded, stepIndex: 0, dialect: .chat, stream: true, model: nil, misbehaving: true)
+            loaded, stepIndex: 0, dialect: .chat, stream: true, model: nil,
+            misbehaviour: GoldenTests.misbehaviour(of: loaded))
         let frames = dataPayloads(Bundled.bytes(plain.plan)).map(JSONWriter.string)
         let doubled = dataPayloads(Bundled.bytes(twice.plan)).map(JSONWriter.string)
         #expect(doubled.count == frames.count + 1)
         #expect(doubled[2] == frames[2] && doubled[3] == frames[2] && Array(doubled[4...]) == Array(frames[3...]))
         let aggregate = try ScenarioRendering.render(
-            loaded, stepIndex: 0, dialect: .chat, stream: false, model: nil, misbehaving: true)
+            loaded, stepIndex: 0, dialect: .chat, stream: false, model: nil,
+            misbehaviour: GoldenTests.misbehaviour(of: loaded))
         #expect(Bundled.bytes(aggregate.plan).count > 0)
     }
 

@@ -20,6 +20,18 @@ public struct JournalEntry: Sendable {
         case evicted(capacity: Int)
         /// By an error the mock produced itself, with its reason code.
         case error(reason: String, message: String)
+
+        /// Where the answer came from, in words, for messages.
+        var summary: String {
+            switch self {
+            case .cassette(let path, let number, _, _): return "by \(path) #\(number)"
+            case .scenario(let name, let step): return "by scenario \(name) step \(step)"
+            case .catalogue: return "by the bundled catalogue"
+            case .upstream: return "by the upstream"
+            case .evicted: return "by no one (an evicted session)"
+            case .error(let reason, _): return "with an error (\(reason))"
+            }
+        }
     }
 
     /// When the request was answered; formatted only when the journal is read.

@@ -30,7 +30,11 @@ final class ScenarioResponder: Sendable {
         self.generations = generations
     }
 
-    func answer(_ request: IncomingRequest, with scenario: Scenario, session: String) -> Answer {
+    /// Answers `request` from `scenario`; `requested` is a misbehaviour the request asked for
+    /// (`X-MockRouter-Fault`), which wins over the step's own.
+    func answer(_ request: IncomingRequest, with scenario: Scenario, session: String, requested: Misbehaviour? = nil)
+        -> Answer
+    {
         guard let dialect = Dialect(path: request.path) else {
             return .refused(
                 ErrorResponse(
@@ -54,15 +58,19 @@ final class ScenarioResponder: Sendable {
             counted = number
             return number
         }
-        var misbehaving = false
+        var misbehaviour: Misbehaviour?
         var requestTools: [String: JSONValue] = [:]
         var variant = ""
-        if case .response(let step) = scenario.steps[index], let misbehaviour = step.misbehaviour,
-            misbehaviour.strikes(answer: answerNumber(), scenarioSeed: scenario.seed)
-        {
-            misbehaving = true
+        if case .response(let step) = scenario.steps[index] {
+            misbehaviour =
+                requested
+                ?? step.misbehaviour.flatMap {
+                    $0.strikes(answer: answerNumber(), scenarioSeed: scenario.seed) ? $0 : nil
+                }
+        }
+        if let misbehaviour {
             requestTools = RequestFacts.toolSchemas(of: request)
-            variant = "\nmisbehaving"
+            variant = "\n\(misbehaviour.kind.rawValue)/\(misbehaviour.frame)/\(misbehaviour.violation?.rawValue ?? "")"
             if misbehaviour.kind == .toolArgsSchemaViolation || misbehaviour.kind == .toolUnknownName {
                 variant +=
                     "\n"
@@ -79,7 +87,7 @@ final class ScenarioResponder: Sendable {
             do {
                 let result = try ScenarioRendering.render(
                     scenario, stepIndex: index, dialect: dialect, stream: stream, model: model,
-                    misbehaving: misbehaving, requestTools: requestTools)
+                    misbehaviour: misbehaviour, requestTools: requestTools)
                 rendering = Rendering(
                     plan: result.plan, generation: result.script.map { GenerationRecord(script: $0, streamed: stream) },
                     identitySites: result.identitySites)

@@ -44,11 +44,13 @@ struct RenderCommand: ParsableCommand {
         guard (1...scenario.steps.count).contains(step) else {
             throw CommandFailure(message: "\(path): no step \(step); the scenario has \(scenario.steps.count)")
         }
+        var misbehaviour: Misbehaviour?
+        if misbehave, case .response(let response) = scenario.steps[step - 1] { misbehaviour = response.misbehaviour }
         let plan: PlaybackPlan
         do {
             plan = try ScenarioRendering.render(
                 scenario, stepIndex: step - 1, dialect: Dialect(rawValue: dialect.rawValue)!, stream: stream,
-                model: model, misbehaving: misbehave
+                model: model, misbehaviour: misbehaviour
             ).plan
         } catch {
             throw CommandFailure(message: "\(path): step \(step) cannot be rendered as \(dialect.rawValue): \(error)")

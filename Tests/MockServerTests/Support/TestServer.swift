@@ -54,10 +54,10 @@ enum TestServer {
 }
 
 extension RawHTTPClient {
-    /// Sends a recorded request exactly as recorded (path, query, body bytes).
-    func send(_ request: RecordedRequest, path: String? = nil) {
+    /// Sends a recorded request exactly as recorded (path, query, body bytes), with `headers`.
+    func send(_ request: RecordedRequest, path: String? = nil, headers: [(String, String)] = []) {
         let target = (path ?? request.path) + (request.query.map { "?\($0)" } ?? "")
-        send(method: request.method, path: target, body: request.body.wireBytes)
+        send(method: request.method, path: target, body: request.body.wireBytes, headers: headers)
     }
 }
 
