@@ -37,9 +37,9 @@ public enum Limits {
     /// so a session that never repeats a request cannot grow without bound.
     public static let maxCountedRequestsPerSession = 4_096
 
-    /// Generations whose records `GET /generation?id=` keeps (100,000, about 40 MB at most); the
-    /// oldest go first. `/credits` totals count every answer regardless.
-    public static let maxGenerations = 100_000
+    /// Generations whose records `GET /generation?id=` keeps (10,000, about 5 MB); the oldest go
+    /// first. `/credits` totals count every answer regardless.
+    public static let maxGenerations = 10_000
 
     /// Most pauses in one step (10,000).
     public static let maxPauses = 10_000
