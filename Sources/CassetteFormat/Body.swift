@@ -38,6 +38,16 @@ public enum Body: Sendable, Hashable {
         if let text = String(validating: bytes, as: UTF8.self) { return .text(text) }
         return .bytes(bytes)
     }
+
+    /// A request body as a cassette keeps it: `json` whenever the bytes parse as JSON, whatever
+    /// their spacing (requests are matched by canonical JSON and never replayed byte for byte, so
+    /// a readable, editable value beats exact whitespace), else `text` for UTF-8, else `bytes`.
+    public static func request(_ bytes: [UInt8]) -> Body {
+        if bytes.isEmpty { return .empty }
+        if let value = try? JSONParser.parse(bytes) { return .json(value) }
+        if let text = String(validating: bytes, as: UTF8.self) { return .text(text) }
+        return .bytes(bytes)
+    }
 }
 
 /// One Server-Sent Events frame: its exact text (including the blank line that ends it, unless

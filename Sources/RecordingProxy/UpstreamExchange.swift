@@ -137,7 +137,7 @@ final class UpstreamExchange: HTTPClientResponseDelegate, @unchecked Sendable {
                 headers: request.headers.filter {
                     !RecordingForwarder.unrecordedRequestHeaders.contains($0.name.lowercased())
                 },
-                body: Body.exact(request.body)),
+                body: Body.request(request.body)),
             response: RecordedResponse(
                 status: status,
                 headers: headers.filter {

@@ -276,6 +276,25 @@ def test_hybrid_replays_what_matches_and_records_what_does_not(upstream, tmp_pat
     assert len(cassette_lines(cassette)) == 2
 
 
+def test_a_request_body_with_spaces_is_recorded_as_json_and_replays(upstream, tmp_path):
+    """Issue 12: json.dumps' ", " and ": " used to make the request body `text` in the cassette."""
+    cassette = tmp_path / "spaced.cassette.jsonl.gz"
+    proxy = record(upstream.url, cassette)
+    body = chat("mockrouter/hello", "spaced out", stream=False)
+    assert b", " in json.dumps(body).encode()
+    live = raw_request(proxy.port, "POST", "/api/v1/chat/completions", body)
+    assert live.status == 200
+    assert proxy.stop()[0] == 0
+    recorded = cassette_lines(cassette)[1]["request"]["body"]
+    assert list(recorded) == ["json"] and recorded["json"] == body
+    replay = start("serve", "--no-scenarios", "--cassettes", str(cassette))
+    try:
+        again = raw_request(replay.port, "POST", "/api/v1/chat/completions", body)
+        assert again.status == 200 and again.body == live.body
+    finally:
+        replay.stop()
+
+
 def test_unwritable_cassette_refuses_to_start(upstream):
     result = subprocess.run([BIN, "record", "--upstream", upstream.url, "--cassette", "/nonexistent-dir/x.cassette.jsonl.gz", "--port", "0"],
                             capture_output=True, text=True, timeout=20)
