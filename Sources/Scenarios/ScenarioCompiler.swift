@@ -8,9 +8,11 @@ public enum ScenarioCompiler {
     /// The script for `step`, the `stepIndex`-th (0-based) step of `scenario`, answering a request
     /// for `requestModel`, with `identity` as its generation id, creation time and generated
     /// tool-call ids (by default the step's placeholder identity, see `placeholderIdentity`).
+    /// `usage` (from the request) fills the prompt tokens and prices the cost when the step does
+    /// not fix them; without it, 12 prompt tokens at the default rate.
     public static func script(
         _ step: ResponseStep, of scenario: Scenario, stepIndex: Int, requestModel: String?,
-        identity: AnswerIdentity? = nil
+        identity: AnswerIdentity? = nil, usage requestUsage: RequestUsage? = nil
     ) -> ResponseScript {
         var random = SeededRandom(seed: scenario.seed, UInt64(stepIndex))
         let identity = identity ?? placeholderIdentity(step, of: scenario, stepIndex: stepIndex)
@@ -26,12 +28,13 @@ public enum ScenarioCompiler {
             }
         }.count
         let finish = step.finishReason ?? (step.toolCalls.isEmpty ? "stop" : "tool_calls")
-        let prompt = step.usage.promptTokens ?? 12
+        let prompt = step.usage.promptTokens ?? requestUsage?.promptTokens ?? 12
         let completion = step.usage.completionTokens ?? events.count
+        let model =
+            scenario.model ?? requestModel.flatMap { $0.hasPrefix("mockrouter/") ? nil : $0 } ?? "openai/gpt-4o-mini"
         return ResponseScript(
             generationID: identity.generationID, created: identity.created,
-            model: scenario.model ?? requestModel.flatMap { $0.hasPrefix("mockrouter/") ? nil : $0 }
-                ?? "openai/gpt-4o-mini",
+            model: model,
             provider: scenario.provider, events: timed,
             finishReason: finish,
             nativeFinishReason: step.nativeFinishReason ?? conventions.nativeFinishReason(for: finish),
@@ -39,16 +42,19 @@ public enum ScenarioCompiler {
                 promptTokens: prompt, completionTokens: completion,
                 reasoningTokens: step.usage.reasoningTokens ?? reasoningCount,
                 cachedTokens: step.usage.cachedTokens ?? 0,
-                cost: step.usage.cost ?? defaultCost(prompt: prompt, completion: completion)),
+                cost: step.usage.cost
+                    ?? cost(prompt: prompt, completion: completion, price: requestUsage?.prices[model])),
             keepAliveOffsetsMs: keepAliveOffsets(step.keepAlive, firstToken: offsets.first ?? step.timing.ttftMs),
             midstreamError: step.midstreamError, fault: step.fault, crlf: step.crlf, sendsDone: step.done,
             reasoningFormat: step.reasoning?.format
                 ?? (step.reasoning?.text != nil ? "anthropic-claude-v1" : "openai-responses-v1"))
     }
 
-    /// The cost reported when a step gives none: $1 per million tokens, prompt and completion alike.
-    static func defaultCost(prompt: Int, completion: Int) -> JSONValue {
-        .double(Double(prompt + completion) / 1_000_000)
+    /// The cost reported when a step gives none: the model's catalogue price, else $1 per million
+    /// tokens, prompt and completion alike.
+    static func cost(prompt: Int, completion: Int, price: ModelPrice?) -> JSONValue {
+        guard let price else { return .double(Double(prompt + completion) / 1_000_000) }
+        return .double(Double(prompt) * price.prompt + Double(completion) * price.completion)
     }
 
     /// The identity a step is rendered with before any answer writes its own over it: reproducible

@@ -17,10 +17,11 @@ public enum ScenarioRendering {
 
     /// Renders step `stepIndex` of `scenario`; a response step with `misbehaviour` (the step's
     /// own when it strikes, or one a request asked for) misbehaves. `requestTools` (each offered
-    /// tool's parameter schema) is what `tool_args_schema_violation` breaks and `tool_unknown_name` avoids.
+    /// tool's parameter schema) is what `tool_args_schema_violation` breaks and `tool_unknown_name`
+    /// avoids; `usage` is what the step's unfixed usage is computed from.
     public static func render(
         _ scenario: Scenario, stepIndex: Int, dialect: Dialect, stream: Bool, model: String?,
-        misbehaviour: Misbehaviour? = nil, requestTools: [String: JSONValue] = [:]
+        misbehaviour: Misbehaviour? = nil, requestTools: [String: JSONValue] = [:], usage: RequestUsage? = nil
     ) throws(RenderError) -> Result {
         switch scenario.steps[stepIndex] {
         case .error(let error, let ttftMs):
@@ -40,13 +41,14 @@ public enum ScenarioRendering {
             } else {
                 let identity = ScenarioCompiler.placeholderIdentity(step, of: scenario, stepIndex: stepIndex)
                 var compiled = ScenarioCompiler.script(
-                    step, of: scenario, stepIndex: stepIndex, requestModel: model, identity: identity)
+                    step, of: scenario, stepIndex: stepIndex, requestModel: model, identity: identity, usage: usage)
                 misbehaviour?.apply(
                     to: &compiled, conventions: ProviderConventions(provider: scenario.provider),
                     requestTools: requestTools, countsCompletion: step.usage.completionTokens == nil)
                 if misbehaviour != nil, step.usage.cost == nil {
-                    compiled.usage.cost = ScenarioCompiler.defaultCost(
-                        prompt: compiled.usage.promptTokens, completion: compiled.usage.completionTokens)
+                    compiled.usage.cost = ScenarioCompiler.cost(
+                        prompt: compiled.usage.promptTokens, completion: compiled.usage.completionTokens,
+                        price: usage?.prices[compiled.model])
                 }
                 plan = try ScriptPlanBuilder.plan(compiled, dialect: dialect, stream: stream)
                 if let misbehaviour, misbehaviour.kind == .duplicatedFrame, stream {

@@ -6,12 +6,14 @@ without get_weather's result gets the get_weather call, one with it gets the fin
 loops need no session header: every run below shares the `default` session, in parallel, and
 each must still end with the final text in exactly two requests. The expected call, arguments
 and text come from scenarios/tool-call.yaml; what the server saw comes from its request journal
-(GET /__admin/requests), each run told apart by a run number in its user prompt.
+(GET /__admin/requests), each run told apart by a run number in its user prompt. The OpenAI
+chat loop also runs `parallel-tool-calls` (two calls in one answer, both results in one request).
 
 Clients: the OpenAI SDK (chat.completions and responses), the Anthropic SDK (/messages), and
 the agent frameworks openai-agents (Runner, both of its OpenAI model classes) and pydantic-ai
-(Agent with OpenAIChatModel / OpenAIResponsesModel). Every client has retries off
-(max_retries=0), so a failed request fails the run instead of hiding behind a retry.
+(Agent with OpenAIChatModel / OpenAIResponsesModel). Each test shares one SDK client among its
+runs, as an application does, with retries off (max_retries=0), so a failed request fails the run
+instead of hiding behind a retry. At --speed 0 the file takes about 20 s.
 """
 
 from __future__ import annotations
@@ -39,30 +41,22 @@ SYSTEM = "You are a weather assistant. Use the tools."
 PROMPT = "What is the weather in Paris? [run {n}]"
 RUN_MARK = re.compile(r"\[run (\d+)\]")
 CALL_ID = re.compile(r"^call_[A-Za-z0-9]{24}$")  # scenario provider OpenAI (section 5.2)
-WEATHER_TOOL_PARAMS = {
-    "type": "object",
-    "properties": {"city": {"type": "string"}},
-    "required": ["city"],
-    "additionalProperties": False,
-}
 
 
-def _expected() -> tuple[dict, str]:
-    """(the call the positional step makes, the text of the step that answers get_weather's result)."""
-    scenario = load_scenario(SCENARIO)
+def _expected(name: str) -> tuple[list[dict], str]:
+    """(the calls the positional step makes, the text of the `when` step that ends the loop)."""
+    scenario = load_scenario(name)
     positional = [st for st in scenario["steps"] if "when" not in st]
-    answers = [
-        st for st in scenario["steps"]
-        if (st.get("when") or {}).get("tool_result") in ("get_weather", {"name": "get_weather"})
-    ]
-    assert positional and answers, f"scenario {SCENARIO} lost its call step or its answer step: {scenario['steps']}"
+    answers = [st for st in scenario["steps"] if "tool_result" in (st.get("when") or {}) and text_of(st).strip()]
+    assert positional and answers, f"scenario {name} lost its call step or its answer step: {scenario['steps']}"
     calls = tool_calls(positional[0])
-    assert len(calls) == 1 and calls[0]["name"] == "get_weather", calls
-    assert text_of(answers[0]).strip(), "the answer step has no text"
-    return calls[0], text_of(answers[0])
+    assert calls, f"scenario {name}: the positional step makes no call"
+    return calls, text_of(answers[0])
 
 
-WANT_CALL, FINAL_TEXT = _expected()
+WANT_CALLS, FINAL_TEXT = _expected(SCENARIO)
+assert [c["name"] for c in WANT_CALLS] == ["get_weather"], WANT_CALLS
+WANT_CALL = WANT_CALLS[0]
 
 
 def weather(city: str) -> str:
@@ -70,9 +64,26 @@ def weather(city: str) -> str:
     return f"18 C, sunny in {city} (tool output)"
 
 
-def _url(base_url: str, api: str = "/api/v1") -> str:
+def clock(timezone: str) -> str:
+    return f"21:30 in {timezone} (tool output)"
+
+
+TOOLS = {"get_weather": weather, "get_time": clock}
+
+
+def run_tool(name: str, arguments: dict | str) -> str:
+    return TOOLS[name](**(json.loads(arguments) if isinstance(arguments, str) else arguments))
+
+
+def _url(base_url: str, api: str = "/api/v1", scenario: str = SCENARIO) -> str:
     """The scenario chosen by the base URL, no session: http://HOST:PORT/scenario/tool-call/api/v1."""
-    return f"{base_url}/scenario/{SCENARIO}{api}"
+    return f"{base_url}/scenario/{scenario}{api}"
+
+
+def _openai_client(base_url: str, scenario: str):
+    """One client for all the runs of a test, as an application shares one (the SDK clients are
+    thread-safe; each run in flight still has its own connection)."""
+    return openai.OpenAI(base_url=_url(base_url, scenario=scenario), api_key="sk-test", max_retries=0, timeout=20)
 
 
 def _parallel(fn: Callable[[int], Any]) -> list[Any]:
@@ -133,12 +144,12 @@ def history(body: dict) -> list[tuple]:
     return out
 
 
-def journal_by_run(base_url: str) -> dict[int, list[dict]]:
+def journal_by_run(base_url: str, scenario: str = SCENARIO) -> dict[int, list[dict]]:
     """The journal's entries grouped by the run number in their first user message, in request order.
     Every entry must belong to a run of this test, through the scenario URL, in session `default`."""
     runs: dict[int, list[dict]] = defaultdict(list)
     for e in journal(base_url):
-        assert e["path"].startswith(f"/scenario/{SCENARIO}/"), f"unexpected request {e['method']} {e['path']}"
+        assert e["path"].startswith(f"/scenario/{scenario}/"), f"unexpected request {e['method']} {e['path']}"
         assert e["session"] == "default", f"request in session {e['session']!r}: {e['path']}"
         h = history(e["body"])
         assert h and h[0][0] == "user", f"request without a user message first: {e['body']}"
@@ -148,13 +159,16 @@ def journal_by_run(base_url: str) -> dict[int, list[dict]]:
     return runs
 
 
-def check_journal(base_url: str, path: str, ids_sent: dict[int, str] | None = None) -> list[str]:
+def check_journal(
+    base_url: str, path: str, ids_sent: dict[int, list[str]], scenario: str = SCENARIO, want_calls: list[dict] = WANT_CALLS
+) -> None:
     """Each run made exactly two requests to PATH: the first with the user's question alone (got
-    step 1, the call), the second with the question, the call and get_weather's result (got the
-    answer step). Returns the call ids the runs sent back, one per run."""
-    runs = journal_by_run(base_url)
+    step 1, the calls), the second with the question, the calls and their results (got the `when`
+    step). The call ids in the second request are the ones the first answer gave (ids_sent), and
+    no id appears in two runs."""
+    runs = journal_by_run(base_url, scenario)
     assert sorted(runs) == list(range(RUNS)), f"runs seen by the server: {sorted(runs)}"
-    ids = []
+    all_ids = []
     for n, entries in sorted(runs.items()):
         summary = [(e["status"], e["scenario"]) for e in entries]
         assert len(entries) == 2, f"run {n} made {len(entries)} requests: {summary}"
@@ -162,37 +176,47 @@ def check_journal(base_url: str, path: str, ids_sent: dict[int, str] | None = No
         for e in entries:
             assert e["path"].endswith(path), e["path"]
             assert e["status"] == 200 and e["source"] == "scenario", e
-        assert first["scenario"] == {"name": SCENARIO, "step": 1}, first["scenario"]
-        assert second["scenario"]["name"] == SCENARIO and second["scenario"]["step"] != 1, second["scenario"]
+        assert first["scenario"] == {"name": scenario, "step": 1}, first["scenario"]
+        assert second["scenario"]["name"] == scenario and second["scenario"]["step"] != 1, second["scenario"]
 
         prompt = PROMPT.format(n=n)
         assert history(first["body"]) == [("user", prompt)], first["body"]
         h2 = history(second["body"])
-        assert len(h2) == 3, f"run {n}: second request's history {h2}"
-        assert h2[0] == ("user", prompt)
-        kind, call_id, name, args = h2[1]
-        assert (kind, name, args) == ("call", WANT_CALL["name"], WANT_CALL["arguments"]), h2[1]
-        assert CALL_ID.match(call_id), call_id
-        assert h2[2] == ("result", call_id, weather(WANT_CALL["arguments"]["city"])), h2[2]
-        if ids_sent is not None:
-            assert call_id == ids_sent[n], f"run {n} sent back {call_id}, the answer gave {ids_sent[n]}"
-        ids.append(call_id)
-    assert len(set(ids)) == RUNS, f"tool-call ids repeat across runs: {ids}"
-    return ids
+        assert h2[0] == ("user", prompt), h2
+        calls = [x for x in h2 if x[0] == "call"]
+        results = [x for x in h2 if x[0] == "result"]
+        assert len(h2) == 1 + len(calls) + len(results), f"run {n}: second request's history {h2}"
+        assert [(c[2], c[3]) for c in calls] == [(w["name"], w["arguments"]) for w in want_calls], calls
+        ids = [c[1] for c in calls]
+        assert ids == ids_sent[n], f"run {n} sent back {ids}, the answer gave {ids_sent[n]}"
+        assert all(CALL_ID.match(i) for i in ids), ids
+        assert sorted(results) == sorted(("result", c[1], run_tool(c[2], c[3])) for c in calls), results
+        all_ids += ids
+    assert len(set(all_ids)) == len(all_ids) == RUNS * len(want_calls), f"tool-call ids repeat: {all_ids}"
 
 
 # --------------------------------------------------------------------------
 # 1. OpenAI SDK, chat.completions: a hand-written loop
 
 
-def _chat_turn(client, messages: list[dict], stream: bool) -> tuple[str | None, list[dict], str, str]:
-    """One request: (content, tool calls as [{id, name, arguments}], finish_reason, generation id)."""
-    tools = [{"type": "function", "function": {"name": "get_weather", "parameters": WEATHER_TOOL_PARAMS}}]
+def _tool_param(name: str) -> dict:
+    props = {"get_weather": "city", "get_time": "timezone"}[name]
+    return {
+        "type": "object",
+        "properties": {props: {"type": "string"}},
+        "required": [props],
+        "additionalProperties": False,
+    }
+
+
+def _chat_turn(client, messages: list[dict], tool_names: list[str], stream: bool) -> dict:
+    """One request: {content, calls: [{id, name, arguments}], finish, id (the generation id)}."""
+    tools = [{"type": "function", "function": {"name": t, "parameters": _tool_param(t)}} for t in tool_names]
     if not stream:
         r = client.chat.completions.create(model=MODEL, messages=messages, tools=tools)
         msg = r.choices[0].message
         calls = [{"id": c.id, "name": c.function.name, "arguments": c.function.arguments} for c in msg.tool_calls or []]
-        return msg.content, calls, r.choices[0].finish_reason, r.id
+        return {"content": msg.content, "calls": calls, "finish": r.choices[0].finish_reason, "id": r.id}
     content, calls, finish, gen_ids = [], {}, [], set()
     for chunk in client.chat.completions.create(model=MODEL, messages=messages, tools=tools, stream=True):
         gen_ids.add(chunk.id)
@@ -210,98 +234,105 @@ def _chat_turn(client, messages: list[dict], stream: bool) -> tuple[str | None, 
                 call["name"] = tc.function.name or call["name"]
                 call["arguments"] += tc.function.arguments or ""
     assert len(finish) == 1 and len(gen_ids) == 1, (finish, gen_ids)
-    return ("".join(content) or None), [calls[i] for i in sorted(calls)], finish[0], gen_ids.pop()
+    calls_list = [calls[i] for i in sorted(calls)]
+    return {"content": "".join(content) or None, "calls": calls_list, "finish": finish[0], "id": gen_ids.pop()}
 
 
-def _openai_chat_loop(base_url: str, n: int, stream: bool) -> dict:
-    client = openai.OpenAI(base_url=_url(base_url), api_key="sk-test", max_retries=0, timeout=20)
+def _openai_chat_loop(client, n: int, stream: bool, tool_names: list[str]) -> dict:
     messages: list[dict] = [{"role": "system", "content": SYSTEM}, {"role": "user", "content": PROMPT.format(n=n)}]
     sizes, turns = [], []
-    try:
-        for _ in range(MAX_TURNS):
-            sizes.append(len(messages))
-            content, calls, finish, gen_id = _chat_turn(client, messages, stream)
-            turns.append({"content": content, "calls": calls, "finish": finish, "id": gen_id})
-            if not calls:
-                break
-            messages.append({
-                "role": "assistant",
-                "content": content,
-                "tool_calls": [
-                    {"id": c["id"], "type": "function", "function": {"name": c["name"], "arguments": c["arguments"]}}
-                    for c in calls
-                ],
-            })
-            for c in calls:
-                assert c["name"] == "get_weather", c
-                messages.append({"role": "tool", "tool_call_id": c["id"], "content": weather(**json.loads(c["arguments"]))})
-    finally:
-        client.close()
+    for _ in range(MAX_TURNS):
+        sizes.append(len(messages))
+        turn = _chat_turn(client, messages, tool_names, stream)
+        turns.append(turn)
+        if not turn["calls"]:
+            break
+        messages.append({
+            "role": "assistant",
+            "content": turn["content"],
+            "tool_calls": [
+                {"id": c["id"], "type": "function", "function": {"name": c["name"], "arguments": c["arguments"]}}
+                for c in turn["calls"]
+            ],
+        })
+        for c in turn["calls"]:
+            messages.append({"role": "tool", "tool_call_id": c["id"], "content": run_tool(c["name"], c["arguments"])})
     return {"sizes": sizes, "turns": turns}
 
 
-@pytest.mark.parametrize("stream", [False, True], ids=["non-stream", "stream"])
-def test_openai_chat_agent_loop(base_url, stream):
-    runs = _parallel(lambda n: _openai_chat_loop(base_url, n, stream))
-
+def _check_chat_runs(base_url: str, runs: list[dict], stream: bool, scenario: str, want_calls: list[dict], final: str) -> None:
     for n, run in enumerate(runs):
         turns = run["turns"]
         assert len(turns) == 2, f"run {n} did not end in 2 requests: {turns}"
         call_turn, answer = turns
         assert call_turn["content"] is None and call_turn["finish"] == "tool_calls", call_turn
-        assert len(call_turn["calls"]) == 1, call_turn
-        call = call_turn["calls"][0]
-        assert call["name"] == WANT_CALL["name"] and json.loads(call["arguments"]) == WANT_CALL["arguments"], call
-        assert CALL_ID.match(call["id"]), call["id"]
-        assert answer == {"content": FINAL_TEXT, "calls": [], "finish": "stop", "id": answer["id"]}, answer
-        assert run["sizes"] == [2, 4], f"run {n}: messages sent per request {run['sizes']}"
+        got = [(c["name"], json.loads(c["arguments"])) for c in call_turn["calls"]]
+        assert got == [(w["name"], w["arguments"]) for w in want_calls], call_turn
+        assert all(CALL_ID.match(c["id"]) for c in call_turn["calls"]), call_turn
+        assert answer == {"content": final, "calls": [], "finish": "stop", "id": answer["id"]}, answer
+        # the history as the client sent it: system + user, then + assistant's calls + one result per call
+        assert run["sizes"] == [2, 3 + len(want_calls)], f"run {n}: messages sent per request {run['sizes']}"
 
-    ids = [run["turns"][0]["calls"][0]["id"] for run in runs]
-    assert len(set(ids)) == RUNS, f"tool-call ids repeat across runs: {ids}"
     gen_ids = [t["id"] for run in runs for t in run["turns"]]
     assert len(set(gen_ids)) == 2 * RUNS, f"generation ids repeat: {gen_ids}"
-    check_journal(base_url, "/chat/completions", ids_sent=dict(enumerate(ids)))
-    for entries in journal_by_run(base_url).values():
-        assert [len(e["body"]["messages"]) for e in entries] == [2, 4]
+    ids_sent = {n: [c["id"] for c in run["turns"][0]["calls"]] for n, run in enumerate(runs)}
+    check_journal(base_url, "/chat/completions", ids_sent, scenario, want_calls)
+    for entries in journal_by_run(base_url, scenario).values():
+        assert [len(e["body"]["messages"]) for e in entries] == [2, 3 + len(want_calls)]
         assert [bool(e["body"].get("stream")) for e in entries] == [stream, stream]
+
+
+@pytest.mark.parametrize("stream", [False, True], ids=["non-stream", "stream"])
+def test_openai_chat_agent_loop(base_url, stream):
+    with _openai_client(base_url, SCENARIO) as client:
+        runs = _parallel(lambda n: _openai_chat_loop(client, n, stream, ["get_weather"]))
+    _check_chat_runs(base_url, runs, stream, SCENARIO, WANT_CALLS, FINAL_TEXT)
+
+
+@pytest.mark.parametrize("stream", [False, True], ids=["non-stream", "stream"])
+def test_openai_chat_parallel_tool_calls_loop(base_url, stream):
+    """parallel-tool-calls: two calls in one answer, both results back in one request, then the text."""
+    want_calls, final = _expected("parallel-tool-calls")
+    assert len(want_calls) == 2, want_calls
+    names = [w["name"] for w in want_calls]
+    with _openai_client(base_url, "parallel-tool-calls") as client:
+        runs = _parallel(lambda n: _openai_chat_loop(client, n, stream, names))
+    _check_chat_runs(base_url, runs, stream, "parallel-tool-calls", want_calls, final)
 
 
 # --------------------------------------------------------------------------
 # 2. Anthropic SDK, /messages
 
 
-def _anthropic_loop(base_url: str, n: int, stream: bool) -> dict:
-    client = anthropic.Anthropic(base_url=_url(base_url, "/api"), api_key="sk-test", max_retries=0, timeout=20)
-    tools = [{"name": "get_weather", "description": "Current weather", "input_schema": WEATHER_TOOL_PARAMS}]
+def _anthropic_loop(client, n: int, stream: bool) -> dict:
+    tools = [{"name": "get_weather", "description": "Current weather", "input_schema": _tool_param("get_weather")}]
     messages: list[dict] = [{"role": "user", "content": PROMPT.format(n=n)}]
     sizes, finals, deltas = [], [], []
-    try:
-        for _ in range(MAX_TURNS):
-            sizes.append(len(messages))
-            kw = dict(model=MODEL, max_tokens=1024, system=SYSTEM, messages=messages, tools=tools)
-            if stream:
-                with client.messages.stream(**kw) as s:
-                    deltas.append(list(s.text_stream))
-                    final = s.get_final_message()
-            else:
-                final = client.messages.create(**kw)
-            finals.append(final)
-            uses = [b for b in final.content if b.type == "tool_use"]
-            if not uses:
-                break
-            messages.append({"role": "assistant", "content": [b.model_dump(exclude_none=True) for b in final.content]})
-            messages.append({
-                "role": "user",
-                "content": [{"type": "tool_result", "tool_use_id": u.id, "content": weather(**u.input)} for u in uses],
-            })
-    finally:
-        client.close()
+    for _ in range(MAX_TURNS):
+        sizes.append(len(messages))
+        kw = dict(model=MODEL, max_tokens=1024, system=SYSTEM, messages=messages, tools=tools)
+        if stream:
+            with client.messages.stream(**kw) as s:
+                deltas.append(list(s.text_stream))
+                final = s.get_final_message()
+        else:
+            final = client.messages.create(**kw)
+        finals.append(final)
+        uses = [b for b in final.content if b.type == "tool_use"]
+        if not uses:
+            break
+        messages.append({"role": "assistant", "content": [b.model_dump(exclude_none=True) for b in final.content]})
+        messages.append({
+            "role": "user",
+            "content": [{"type": "tool_result", "tool_use_id": u.id, "content": run_tool(u.name, u.input)} for u in uses],
+        })
     return {"sizes": sizes, "finals": finals, "deltas": deltas}
 
 
 @pytest.mark.parametrize("stream", [False, True], ids=["non-stream", "stream"])
 def test_anthropic_messages_agent_loop(base_url, stream):
-    runs = _parallel(lambda n: _anthropic_loop(base_url, n, stream))
+    with anthropic.Anthropic(base_url=_url(base_url, "/api"), api_key="sk-test", max_retries=0, timeout=20) as client:
+        runs = _parallel(lambda n: _anthropic_loop(client, n, stream))
 
     ids = []
     for n, run in enumerate(runs):
@@ -321,7 +352,7 @@ def test_anthropic_messages_agent_loop(base_url, stream):
             assert len(run["deltas"][1]) > 1, f"the answer was not streamed in pieces: {run['deltas'][1]}"
 
     assert len(set(ids)) == RUNS, f"tool_use ids repeat across runs: {ids}"
-    check_journal(base_url, "/messages", ids_sent=dict(enumerate(ids)))
+    check_journal(base_url, "/messages", {n: [i] for n, i in enumerate(ids)})
 
 
 # --------------------------------------------------------------------------
@@ -329,7 +360,7 @@ def test_anthropic_messages_agent_loop(base_url, stream):
 
 
 def _responses_turn(client, items: list[dict], stream: bool):
-    tools = [{"type": "function", "name": "get_weather", "parameters": WEATHER_TOOL_PARAMS, "strict": True}]
+    tools = [{"type": "function", "name": "get_weather", "parameters": _tool_param("get_weather"), "strict": True}]
     kw = dict(model=MODEL, instructions=SYSTEM, input=items, tools=tools)
     if not stream:
         return client.responses.create(**kw), None
@@ -350,30 +381,27 @@ def _responses_turn(client, items: list[dict], stream: bool):
     return final, deltas
 
 
-def _responses_loop(base_url: str, n: int, stream: bool) -> dict:
-    client = openai.OpenAI(base_url=_url(base_url), api_key="sk-test", max_retries=0, timeout=20)
+def _responses_loop(client, n: int, stream: bool) -> dict:
     items: list[dict] = [{"role": "user", "content": PROMPT.format(n=n)}]
     sizes, finals, deltas = [], [], []
-    try:
-        for _ in range(MAX_TURNS):
-            sizes.append(len(items))
-            final, d = _responses_turn(client, items, stream)
-            finals.append(final)
-            deltas.append(d)
-            fcs = [it for it in final.output if it.type == "function_call"]
-            if not fcs:
-                break
-            for fc in fcs:
-                items.append({"type": "function_call", "call_id": fc.call_id, "name": fc.name, "arguments": fc.arguments})
-                items.append({"type": "function_call_output", "call_id": fc.call_id, "output": weather(**json.loads(fc.arguments))})
-    finally:
-        client.close()
+    for _ in range(MAX_TURNS):
+        sizes.append(len(items))
+        final, d = _responses_turn(client, items, stream)
+        finals.append(final)
+        deltas.append(d)
+        fcs = [it for it in final.output if it.type == "function_call"]
+        if not fcs:
+            break
+        for fc in fcs:
+            items.append({"type": "function_call", "call_id": fc.call_id, "name": fc.name, "arguments": fc.arguments})
+            items.append({"type": "function_call_output", "call_id": fc.call_id, "output": run_tool(fc.name, fc.arguments)})
     return {"sizes": sizes, "finals": finals, "deltas": deltas}
 
 
 @pytest.mark.parametrize("stream", [False, True], ids=["non-stream", "stream"])
 def test_openai_responses_agent_loop(base_url, stream):
-    runs = _parallel(lambda n: _responses_loop(base_url, n, stream))
+    with _openai_client(base_url, SCENARIO) as client:
+        runs = _parallel(lambda n: _responses_loop(client, n, stream))
 
     ids = []
     for n, run in enumerate(runs):
@@ -392,18 +420,20 @@ def test_openai_responses_agent_loop(base_url, stream):
             assert len(run["deltas"][1]) > 1, f"the answer was not streamed in pieces: {run['deltas'][1]}"
 
     assert len(set(ids)) == RUNS, f"call ids repeat across runs: {ids}"
-    check_journal(base_url, "/responses", ids_sent=dict(enumerate(ids)))
+    check_journal(base_url, "/responses", {n: [i] for n, i in enumerate(ids)})
 
 
 # --------------------------------------------------------------------------
 # 4. Agent frameworks (pinned in requirements.txt): openai-agents and pydantic-ai
 
 
-def _gather(make_run: Callable[[int], Any]) -> list[Any]:
-    """RUNS framework runs at once in one event loop (the frameworks are asyncio-native)."""
+def _gather(base_url: str, make_run: Callable[[Any, int], Any]) -> list[Any]:
+    """make_run(client, 0..RUNS-1): RUNS framework runs at once in one event loop (the frameworks are
+    asyncio-native), sharing one AsyncOpenAI client bound to the scenario."""
 
     async def all_runs():
-        return await asyncio.gather(*(make_run(n) for n in range(RUNS)))
+        async with openai.AsyncOpenAI(base_url=_url(base_url), api_key="sk-test", max_retries=0, timeout=20) as client:
+            return await asyncio.gather(*(make_run(client, n) for n in range(RUNS)))
 
     return asyncio.run(all_runs())
 
@@ -427,26 +457,22 @@ def test_openai_agents_runner(base_url, openai_agents, api, stream):
         tool_calls_made.append(city)
         return weather(city)
 
-    async def one_run(n: int):
-        client = openai.AsyncOpenAI(base_url=_url(base_url), api_key="sk-test", max_retries=0, timeout=20)
+    async def one_run(client, n: int):
         model_class = agents.OpenAIResponsesModel if api == "responses" else agents.OpenAIChatCompletionsModel
         agent = agents.Agent(
             name="weather", instructions=SYSTEM, tools=[get_weather], model=model_class(model=MODEL, openai_client=client)
         )
         deltas = []
-        try:
-            if stream:
-                result = agents.Runner.run_streamed(agent, PROMPT.format(n=n), max_turns=MAX_TURNS)
-                async for event in result.stream_events():
-                    if event.type == "raw_response_event" and event.data.type == "response.output_text.delta":
-                        deltas.append(event.data.delta)
-            else:
-                result = await agents.Runner.run(agent, PROMPT.format(n=n), max_turns=MAX_TURNS)
-        finally:
-            await client.close()
+        if stream:
+            result = agents.Runner.run_streamed(agent, PROMPT.format(n=n), max_turns=MAX_TURNS)
+            async for event in result.stream_events():
+                if event.type == "raw_response_event" and event.data.type == "response.output_text.delta":
+                    deltas.append(event.data.delta)
+        else:
+            result = await agents.Runner.run(agent, PROMPT.format(n=n), max_turns=MAX_TURNS)
         return result, deltas
 
-    results = _gather(one_run)
+    results = _gather(base_url, one_run)
 
     path = "/responses" if api == "responses" else "/chat/completions"
     ids_sent = {}
@@ -457,11 +483,11 @@ def test_openai_agents_runner(base_url, openai_agents, api, stream):
         outputs = [it for it in result.new_items if it.type == "tool_call_output_item"]
         assert len(calls) == 1 and len(outputs) == 1, [it.type for it in result.new_items]
         assert outputs[0].output == weather(WANT_CALL["arguments"]["city"])
-        ids_sent[n] = calls[0].raw_item.call_id
+        ids_sent[n] = [calls[0].raw_item.call_id]
         if stream:
             assert "".join(deltas) == FINAL_TEXT and len(deltas) > 1, deltas
     assert sorted(tool_calls_made) == [WANT_CALL["arguments"]["city"]] * RUNS, tool_calls_made
-    check_journal(base_url, path, ids_sent=ids_sent)
+    check_journal(base_url, path, ids_sent)
     for entries in journal_by_run(base_url).values():
         assert [bool(e["body"].get("stream")) for e in entries] == [stream, stream]
 
@@ -482,8 +508,7 @@ def test_pydantic_ai_agent(base_url, pydantic_ai, api, stream):
     tool_calls_made: list[str] = []
     limits = UsageLimits(request_limit=MAX_TURNS)
 
-    async def one_run(n: int):
-        client = openai.AsyncOpenAI(base_url=_url(base_url), api_key="sk-test", max_retries=0, timeout=20)
+    async def one_run(client, n: int):
         model_class = OpenAIChatModel if api == "chat" else OpenAIResponsesModel
         agent = pydantic_ai.Agent(model_class(MODEL, provider=OpenAIProvider(openai_client=client)), instructions=SYSTEM)
 
@@ -494,20 +519,17 @@ def test_pydantic_ai_agent(base_url, pydantic_ai, api, stream):
             return weather(city)
 
         deltas = []
-        try:
-            if stream:
-                async with agent.run_stream(PROMPT.format(n=n), usage_limits=limits) as result:
-                    async for piece in result.stream_text(delta=True, debounce_by=None):
-                        deltas.append(piece)
-                    output = await result.get_output()
-            else:
-                result = await agent.run(PROMPT.format(n=n), usage_limits=limits)
-                output = result.output
-        finally:
-            await client.close()
+        if stream:
+            async with agent.run_stream(PROMPT.format(n=n), usage_limits=limits) as result:
+                async for piece in result.stream_text(delta=True, debounce_by=None):
+                    deltas.append(piece)
+                output = await result.get_output()
+        else:
+            result = await agent.run(PROMPT.format(n=n), usage_limits=limits)
+            output = result.output
         return output, result.all_messages(), result.usage, deltas
 
-    results = _gather(one_run)
+    results = _gather(base_url, one_run)
 
     path = "/chat/completions" if api == "chat" else "/responses"
     ids_sent = {}
@@ -519,10 +541,10 @@ def test_pydantic_ai_agent(base_url, pydantic_ai, api, stream):
         returns = [p for p in messages[2].parts if isinstance(p, ToolReturnPart)]
         assert len(calls) == 1 and calls[0].tool_name == "get_weather" and calls[0].args_as_dict() == WANT_CALL["arguments"]
         assert len(returns) == 1 and returns[0].tool_call_id == calls[0].tool_call_id
-        ids_sent[n] = calls[0].tool_call_id
+        ids_sent[n] = [calls[0].tool_call_id]
         if stream:
             assert "".join(deltas) == FINAL_TEXT and len(deltas) > 1, deltas
     assert sorted(tool_calls_made) == [WANT_CALL["arguments"]["city"]] * RUNS, tool_calls_made
-    check_journal(base_url, path, ids_sent=ids_sent)
+    check_journal(base_url, path, ids_sent)
     for entries in journal_by_run(base_url).values():
         assert [bool(e["body"].get("stream")) for e in entries] == [stream, stream]

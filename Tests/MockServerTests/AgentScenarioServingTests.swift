@@ -225,3 +225,33 @@ struct AgentScenarioServingTests {
         }
     }
 }
+
+/// Usage that fits the request when a scenario does not fix it.
+@Suite("Scenario usage from the request")
+struct ScenarioUsageTests {
+    @Test("prompt_tokens is estimated from the request and cost priced from the catalogue's model")
+    func estimatedUsage() async throws {
+        try await TestServer.with(cassettes: [], scenarios: []) { server in
+            let yaml = "name: plain\nsteps:\n  - text: one two three\n"
+            let admin = try RawHTTPClient(port: server.port)
+            admin.send(method: "POST", path: "/__admin/scenarios", body: Array(yaml.utf8))
+            #expect(try admin.readResponse().status == 201)
+            func usage(_ content: String) throws -> JSONValue? {
+                let body = #"{"model":"openai/gpt-4.1","messages":[{"role":"user","content":""# + content + #""}]}"#
+                let client = try RawHTTPClient(port: server.port)
+                client.send(
+                    method: "POST", path: "/scenario/plain/api/v1/chat/completions", body: Array(body.utf8))
+                return try json(try client.readResponse())["usage"]
+            }
+            // Every string under messages counts ("user" and the content), rounded up to tokens, plus 4 per message.
+            let short = try #require(try usage(String(repeating: "a", count: 40)))
+            let long = try #require(try usage(String(repeating: "a", count: 400)))
+            #expect(short["prompt_tokens"]?.intValue == (4 + 40 + 3) / 4 + 4)
+            #expect(long["prompt_tokens"]?.intValue == (4 + 400 + 3) / 4 + 4)
+            #expect(short["completion_tokens"]?.intValue == 3)
+            let prompt = Double(short["prompt_tokens"]?.intValue ?? 0)
+            let cost = try #require(short["cost"]?.doubleValue)
+            #expect(abs(cost - (prompt * 0.000002 + 3 * 0.000008)) < 1e-12, "openai/gpt-4.1 at $2/M in, $8/M out")
+        }
+    }
+}

@@ -1,11 +1,14 @@
 import CassetteFormat
 import Dialects
 import Playback
+import Scenarios
 
 /// Answers the read-only endpoints from the bundled catalogue when no cassette covers them:
 /// `GET /models`, `/models/{author}/{slug}/endpoints`, `/key`, `/credits` and `/generation?id=`.
 struct CatalogueResponder {
     static let catalogue: JSONValue = try! JSONParser.parse(BundledCatalogue.json)
+    /// Each catalogue model's price per token, for scenario answers' cost.
+    static let prices = ModelPrice.table(fromModels: catalogue["models"])
 
     let generations: GenerationRegistry
 

@@ -78,6 +78,12 @@ final class ScenarioResponder: Sendable {
                     .joined(separator: "\n")
             }
         }
+        var usage: RequestUsage?
+        if case .response(let step) = scenario.steps[index], step.usage.promptTokens == nil || step.usage.cost == nil {
+            usage = RequestUsage(
+                promptTokens: RequestUsage.estimatePromptTokens(request), prices: CatalogueResponder.prices)
+            variant += "\nprompt=\(usage?.promptTokens ?? 0)"
+        }
         let key =
             "\(scenario.path)\n\(scenario.name)\n\(index)\n\(dialect.rawValue)\n\(stream)\n\(model ?? "")\(variant)"
         let rendering: Rendering
@@ -87,7 +93,7 @@ final class ScenarioResponder: Sendable {
             do {
                 let result = try ScenarioRendering.render(
                     scenario, stepIndex: index, dialect: dialect, stream: stream, model: model,
-                    misbehaviour: misbehaviour, requestTools: requestTools)
+                    misbehaviour: misbehaviour, requestTools: requestTools, usage: usage)
                 rendering = Rendering(
                     plan: result.plan, generation: result.script.map { GenerationRecord(script: $0, streamed: stream) },
                     identitySites: result.identitySites)
