@@ -41,6 +41,12 @@ public enum Limits {
     /// first. `/credits` totals count every answer regardless.
     public static let maxGenerations = 10_000
 
+    /// Scenario renderings cached at most (4,096 entries, 8 MB of body bytes): each model name,
+    /// prompt size and session-scoped scenario a request brings makes its own, so past either
+    /// limit the cache starts over rather than grow.
+    public static let maxCachedRenderings = 4_096
+    public static let maxCachedRenderingBytes = 8 * 1024 * 1024
+
     /// Most pauses in one step (10,000).
     public static let maxPauses = 10_000
 

@@ -11,7 +11,7 @@ import Synchronization
 final class ScenarioResponder: Sendable {
     let library: ScenarioLibrary
     let generations: GenerationRegistry
-    private let cache = Mutex<[String: Rendering]>([:])
+    private let cache = RenderingCache()
 
     struct Rendering: Sendable {
         let plan: PlaybackPlan
@@ -87,7 +87,7 @@ final class ScenarioResponder: Sendable {
         let key =
             "\(scenario.path)\n\(scenario.name)\n\(index)\n\(dialect.rawValue)\n\(stream)\n\(model ?? "")\(variant)"
         let rendering: Rendering
-        if let cached = cache.withLock({ $0[key] }) {
+        if let cached = cache.lookup(key) {
             rendering = cached
         } else {
             do {
@@ -105,10 +105,7 @@ final class ScenarioResponder: Sendable {
                             "MockRouter: scenario \"\(scenario.name)\" step \(index + 1) cannot be rendered as \(dialect.path): \(error.message)"
                     ), reason: "scenario_not_renderable")
             }
-            cache.withLock { cache in
-                if cache.count >= ScenarioResponder.cacheLimit { cache.removeAll(keepingCapacity: true) }
-                cache[key] = rendering
-            }
+            cache.store(rendering, for: key)
         }
         let (plan, generation) = stamp(rendering, scenario: scenario, session: session, answerNumber: answerNumber)
         generation.map { generations.record($0, session: session) }
@@ -174,12 +171,6 @@ final class ScenarioResponder: Sendable {
         return (sites.stamp(identity, on: rendering.plan), rendering.generation?.stamped(identity))
     }
 
-    /// Renderings kept at most (4,096): each model name a request names makes its own, so past it the
-    /// cache starts over rather than grow with every name a client invents.
-    static let cacheLimit = 4_096
-
     /// Forgets cached renderings of scenarios that were replaced at run time.
-    func forget(scenario name: String) {
-        cache.withLock { cache in cache = cache.filter { !$0.key.contains("\n\(name)\n") } }
-    }
+    func forget(scenario name: String) { cache.forget(containing: "\n\(name)\n") }
 }
