@@ -14,4 +14,22 @@ struct MockRouterCommand: AsyncParsableCommand {
             """,
         version: MockService.version,
         subcommands: [ServeCommand.self, RecordCommand.self, CassetteCommand.self, ScenarioCommand.self])
+
+    /// ArgumentParser's entry point, with one step first: `serve` and `record` block SIGINT and
+    /// SIGTERM on the main thread before any other thread exists, so every thread inherits the
+    /// block and a signal waits for `ShutdownSignal` instead of being dropped by a thread that
+    /// ignores it (seen once: a SIGTERM right after the ready line left the server running).
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if command is ServeCommand || command is RecordCommand { ShutdownSignal.blockInEveryThread() }
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            exit(withError: error)
+        }
+    }
 }

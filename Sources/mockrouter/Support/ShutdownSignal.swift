@@ -10,6 +10,17 @@ final class ShutdownSignal: @unchecked Sendable {
     private var waiter: CheckedContinuation<Int32, Never>?
     private var sources: [any DispatchSourceSignal] = []
 
+    /// Blocks both signals in the calling thread and so in every thread it creates afterwards:
+    /// call it on the main thread before any other thread starts. Blocked signals are never
+    /// discarded; they wait, pending, for the signal sources `install()` sets up.
+    static func blockInEveryThread() {
+        var set = sigset_t()
+        sigemptyset(&set)
+        sigaddset(&set, SIGINT)
+        sigaddset(&set, SIGTERM)
+        pthread_sigmask(SIG_BLOCK, &set, nil)
+    }
+
     /// Starts catching both signals.
     static func install() -> ShutdownSignal {
         let shutdown = ShutdownSignal()
