@@ -47,6 +47,13 @@ public enum Limits {
     public static let maxCachedRenderings = 4_096
     public static let maxCachedRenderingBytes = 8 * 1024 * 1024
 
+    /// Quota windows kept at once (10,000: one per key or session and quota); past it expired
+    /// windows go, then all start over.
+    public static let maxQuotaWindows = 10_000
+
+    /// Largest quota a flag or scenario may set, per minute (10^9 requests or tokens).
+    public static let maxQuotaPerMinute = 1_000_000_000
+
     /// Most pauses in one step (10,000).
     public static let maxPauses = 10_000
 

@@ -21,6 +21,7 @@ public final class MockService: Sendable {
     public let scenarios: ScenarioLibrary
     let scenarioResponder: ScenarioResponder
     let generations = GenerationRegistry()
+    let quotas = QuotaWindows()
     let journal: RequestJournal
     let sessions: SessionRoster
     let startedAt = Date()
@@ -90,7 +91,12 @@ public final class MockService: Sendable {
         replayer.reset(session: session)
         scenarios.reset(session: session)
         journal.reset(session: session)
-        if let session { generations.forget(session: session) } else { generations.reset() }
+        if let session {
+            generations.forget(session: session)
+        } else {
+            generations.reset()
+            quotas.reset()
+        }
     }
 
     /// The mode table: admin is always local; record mode forwards every API request; hybrid and
@@ -199,7 +205,38 @@ public final class MockService: Sendable {
         return record(error.plan, .error(reason: reason, message: error.message), context)
     }
 
+    /// The 429 for a request past `quota` (the server's, or `scenario`'s), or `nil` when it is admitted.
+    private func refuseOverQuota(_ quota: Quota?, scenario: String? = nil, _ context: RequestContext) -> PlaybackPlan? {
+        guard let quota else { return nil }
+        let scope: String
+        switch quota.per {
+        case .session: scope = "session \(context.session)"
+        case .key:
+            let headers = context.request.head.headers
+            var hasher = Hasher()
+            hasher.combine(headers.first(name: "authorization") ?? headers.first(name: "x-api-key") ?? "")
+            scope = "key \(hasher.finalize())"
+        }
+        let window = (scenario.map { "scenario \($0)" } ?? "server") + " / " + scope
+        guard
+            let refusal = quotas.admit(
+                window, tokens: RequestUsage.estimatePromptTokens(context.incoming), under: quota)
+        else { return nil }
+        return fail(
+            "quota_exceeded",
+            ErrorResponse(
+                status: 429,
+                message:
+                    "Rate limit exceeded: \(refusal.limit) \(refusal.unit) per minute\(scenario.map { " (scenario \($0))" } ?? "")",
+                metadata: [("error_type", .string("rate_limit_exceeded"))],
+                headers: [
+                    ("Retry-After", String(refusal.retryAfter)), ("X-RateLimit-Limit", String(refusal.limit)),
+                    ("X-RateLimit-Remaining", "0"), ("X-RateLimit-Reset", String(refusal.resetMs)),
+                ]), context)
+    }
+
     private func play(_ scenario: Scenario, _ context: RequestContext) -> PlaybackPlan {
+        if let refused = refuseOverQuota(scenario.quota, scenario: scenario.name, context) { return refused }
         let requested = try? context.fault?.get().misbehaviour
         switch scenarioResponder.answer(
             context.incoming, with: scenario, session: context.session, requested: requested)
@@ -247,6 +284,9 @@ public final class MockService: Sendable {
                 ErrorResponse(
                     status: 400, message: "MockRouter: X-MockRouter-Fault: \(problem.message)",
                     metadata: [("error_type", .string("invalid_request"))]), context)
+        }
+        if Endpoint.isInference(incoming.path), let refused = refuseOverQuota(configuration.quota, context) {
+            return refused
         }
         if let name = context.routed.scenario ?? request.head.headers.first(name: "x-mockrouter-scenario") {
             guard let scenario = scenarios.scenario(named: name, session: context.session) else {

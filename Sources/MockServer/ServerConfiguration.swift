@@ -1,5 +1,6 @@
 import CassetteFormat
 import NIOCore
+import Scenarios
 
 /// How a server listens and plays.
 public struct ServerConfiguration: Sendable {
@@ -26,6 +27,9 @@ public struct ServerConfiguration: Sendable {
     public var journalBytes = 64 * 1024 * 1024
     /// When set, `/__admin/*` needs `Authorization: Bearer TOKEN`.
     public var adminToken: String?
+    /// Requests and prompt tokens per minute every inference request is held to (`--quota-rpm`,
+    /// `--quota-tpm`, `--quota-per`); `nil`: none.
+    public var quota: Quota?
     /// What recordings are scrubbed with; incoming requests are matched through it too.
     public var redactor: Redactor = .standard
 

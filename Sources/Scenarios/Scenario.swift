@@ -20,6 +20,8 @@ public struct Scenario: Sendable {
     public var conditions: [Int: RequestCondition] = [:]
     /// How answers get their generation and tool-call ids.
     public var ids = IDMode.fresh
+    /// Requests and prompt tokens per minute this scenario answers per key or session; `nil`: no limit.
+    public var quota: Quota?
 
     /// Where an answer's ids come from.
     public enum IDMode: String, Sendable, CaseIterable {
@@ -43,7 +45,7 @@ public struct Scenario: Sendable {
         Scenario(
             name: name, description: description, model: model, provider: provider, seed: seed, match: match,
             afterLast: afterLast, steps: steps, path: "\(path) [session \(session)]", conditions: conditions,
-            ids: ids)
+            ids: ids, quota: quota)
     }
 
     /// The indices of the steps without `when:`, which answer by position.

@@ -7,7 +7,7 @@ import Yams
 /// that name the file, the line, the key and the allowed values.
 public enum ScenarioLoader {
     static let topLevelKeys = [
-        "name", "description", "model", "provider", "seed", "ids", "match", "after_last", "steps",
+        "name", "description", "model", "provider", "seed", "ids", "quota", "match", "after_last", "steps",
     ]
 
     /// Loads the scenario file at `path`.
@@ -76,6 +76,7 @@ public enum ScenarioLoader {
             path: path)
         scenario.conditions = conditions
         scenario.ids = try fields["ids"]?.choice(Scenario.IDMode.self) ?? .fresh
+        scenario.quota = try fields["quota"].map { (node) throws(ScenarioLoadError) in try readQuota(node) }
         return scenario
     }
 
@@ -91,6 +92,26 @@ public enum ScenarioLoader {
             throw node.failure("give at least one of path, model, contains, when")
         }
         return rule
+    }
+
+    /// `quota: { requests_per_minute, tokens_per_minute, per: key | session, window_seconds }`.
+    static func readQuota(_ node: SourceNode) throws(ScenarioLoadError) -> Quota {
+        let fields = try node.mapping(allowed: ["requests_per_minute", "tokens_per_minute", "per", "window_seconds"])
+        let range = 1...Limits.maxQuotaPerMinute
+        var quota = Quota(
+            requestsPerMinute: try fields["requests_per_minute"]?.int(in: range),
+            tokensPerMinute: try fields["tokens_per_minute"]?.int(in: range),
+            per: try fields["per"]?.choice(Quota.Scope.self) ?? .key)
+        if let windowNode = fields["window_seconds"] {
+            quota.windowSeconds = try windowNode.number()
+            guard Quota.windowRange.contains(quota.windowSeconds) else {
+                throw windowNode.failure("must be from 0.1 to 3600 seconds")
+            }
+        }
+        if quota.requestsPerMinute == nil && quota.tokensPerMinute == nil {
+            throw node.failure("give requests_per_minute, tokens_per_minute or both")
+        }
+        return quota
     }
 
     static func syntaxError(_ error: YamlError, path: String) -> ScenarioLoadError {

@@ -26,6 +26,9 @@ enum Endpoint {
     /// Whether `path` speaks the Anthropic Messages dialect (errors use Anthropic's envelope).
     static func isAnthropic(_ path: String) -> Bool { path == "/api/v1/messages" }
 
+    /// Whether `path` asks a model for something (what quotas count): the POST endpoints.
+    static func isInference(_ path: String) -> Bool { methods[path] == "POST" }
+
     /// Whether requests to `path` carry a JSON body.
     static func takesJSON(_ path: String) -> Bool { method(for: path) == "POST" }
 }

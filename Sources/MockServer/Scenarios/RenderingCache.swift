@@ -18,7 +18,8 @@ final class RenderingCache: Sendable {
     func store(_ rendering: ScenarioResponder.Rendering, for key: String) {
         let size = rendering.plan.contentLength + key.utf8.count
         state.withLock { state in
-            if state.entries.count >= Limits.maxCachedRenderings || state.bytes + size > Limits.maxCachedRenderingBytes {
+            if state.entries.count >= Limits.maxCachedRenderings || state.bytes + size > Limits.maxCachedRenderingBytes
+            {
                 state = State()
             }
             if let replaced = state.entries.updateValue(rendering, forKey: key) {

@@ -79,6 +79,8 @@ struct ServeCommand: AsyncParsableCommand {
 
     @OptionGroup var limits: LimitOptions
 
+    @OptionGroup var quota: QuotaOptions
+
     @OptionGroup var admin: AdminOptions
 
     @OptionGroup var redaction: RedactionOptions
@@ -115,6 +117,7 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.redactor = redactor
         configuration.adminToken = admin.token
         limits.apply(to: &configuration)
+        configuration.quota = quota.quota
         let group = MultiThreadedEventLoopGroup(numberOfThreads: configuration.threads)
         var forwarder: RecordingForwarder?
         var mode = ServingMode.replay

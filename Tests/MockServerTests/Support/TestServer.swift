@@ -14,14 +14,15 @@ enum TestServer {
 
     static func with<T>(
         cassettes: [String] = [bundledCassettes], scenarios: [String] = [], speed: Double = 0,
-        maxBodyBytes: Int = 10 * 1024 * 1024, requiredKey: String? = nil,
+        maxBodyBytes: Int = 10 * 1024 * 1024, requiredKey: String? = nil, quota: Quota? = nil,
         _ body: (MockServer) async throws -> T
     ) async throws -> T {
         var logger = Logger(label: "test")
         logger.logLevel = .critical
         let catalog = try CassetteCatalog.load(paths: cassettes, skipBad: false)
-        let configuration = ServerConfiguration(
+        var configuration = ServerConfiguration(
             host: "127.0.0.1", port: 0, speed: speed, maxBodyBytes: maxBodyBytes, requiredKey: requiredKey, threads: 2)
+        configuration.quota = quota
         let library = try ScenarioLibrary.load(paths: scenarios, skipBad: false)
         let server = try await MockServer.start(
             service: MockService(configuration: configuration, catalog: catalog, scenarios: library, logger: logger))
