@@ -54,6 +54,10 @@ public enum Limits {
     /// Largest quota a flag or scenario may set, per minute (10^9 requests or tokens).
     public static let maxQuotaPerMinute = 1_000_000_000
 
+    /// Longest embedding `dimensions` (8,192) and most inputs in one embeddings request (2,048, OpenAI's own limit).
+    public static let maxEmbeddingDimensions = 8_192
+    public static let maxEmbeddingInputs = 2_048
+
     /// Most pauses in one step (10,000).
     public static let maxPauses = 10_000
 

@@ -339,6 +339,9 @@ public final class MockService: Sendable {
         if let plan = CatalogueResponder(generations: generations).answer(incoming, session: namedSession) {
             return record(plan, .catalogue, context)
         }
+        if incoming.path == EmbeddingResponder.path && incoming.method.uppercased() == "POST" {
+            return record(EmbeddingResponder.answer(incoming), .catalogue, context)
+        }
         if let expected = Endpoint.method(for: incoming.path), expected != incoming.method.uppercased() {
             return fail(
                 "method_not_allowed",

@@ -35,12 +35,15 @@ final class ScenarioResponder: Sendable {
     func answer(_ request: IncomingRequest, with scenario: Scenario, session: String, requested: Misbehaviour? = nil)
         -> Answer
     {
+        if request.path == EmbeddingResponder.path {
+            return embeddings(request, with: scenario, session: session)
+        }
         guard let dialect = Dialect(path: request.path) else {
             return .refused(
                 ErrorResponse(
                     status: 400,
                     message:
-                        "MockRouter: scenario \"\(scenario.name)\" answers POST /api/v1/chat/completions, /completions, /responses and /messages, not \(request.method) \(request.path)"
+                        "MockRouter: scenario \"\(scenario.name)\" answers POST /api/v1/chat/completions, /completions, /responses, /messages and /embeddings, not \(request.method) \(request.path)"
                 ), reason: "scenario_wrong_endpoint")
         }
         let index: Int
@@ -110,6 +113,22 @@ final class ScenarioResponder: Sendable {
         let (plan, generation) = stamp(rendering, scenario: scenario, session: session, answerNumber: answerNumber)
         generation.map { generations.record($0, session: session) }
         return .plan(plan, step: index + 1)
+    }
+
+    /// A scenario's answer on `/embeddings`: its error steps as OpenRouter's errors, its response
+    /// steps as deterministic vectors (with the step's usage, when it fixes any).
+    private func embeddings(_ request: IncomingRequest, with scenario: Scenario, session: String) -> Answer {
+        switch pickStep(request, scenario: scenario, session: session) {
+        case .failure(let refusal):
+            return .refused(refusal.error, reason: refusal.reason)
+        case .success(let index):
+            switch scenario.steps[index] {
+            case .error(let error, let ttftMs):
+                return .plan(ScriptPlanBuilder.errorPlan(error, dialect: nil, offsetMs: ttftMs), step: index + 1)
+            case .response(let step):
+                return .plan(EmbeddingResponder.answer(request, fixed: step.usage), step: index + 1)
+            }
+        }
     }
 
     private struct Refusal: Error {
