@@ -85,7 +85,6 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ], path: "benchmarks/LoadClient"),
         .testTarget(name: "CassetteFormatTests", dependencies: ["CassetteFormat"]),
-        .testTarget(name: "DialectsTests", dependencies: ["Dialects"]),
         .testTarget(
             name: "MockRouterTestingTests",
             dependencies: [

@@ -26,7 +26,7 @@ let package = Package(
                 .product(name: "MockRouterTesting", package: "MockRouter"),
             ]),
         // `Scenarios` and `Playback` come re-exported by MockRouterTesting. `Dialects` is no product
-        // of the root package: FuzzScenario and FuzzSSE import it because MockServer's module depends
+        // of the root package: FuzzScenario imports it because MockServer's module depends
         // on it, which SwiftPM lets through today (every module of a build shares one module folder)
         // but does not promise. A `.library(name: "Dialects", targets: ["Dialects"])` product in the
         // root package would make that a declared dependency.
@@ -40,7 +40,7 @@ let package = Package(
             ]),
         .executableTarget(
             name: "FuzzSSE",
-            dependencies: ["FuzzerEntry", .product(name: "MockServer", package: "MockRouter")]),
+            dependencies: ["FuzzerEntry", .product(name: "CassetteFormat", package: "MockRouter")]),
         .executableTarget(
             name: "FuzzResolution",
             dependencies: [

@@ -127,37 +127,35 @@ struct ChatContent {
         case .sse(let frames):
             var sawChunk = false
             for frame in frames {
-                for line in frame.text.split(whereSeparator: { $0 == "\n" || $0 == "\r" })
-                where line.hasPrefix("data: {") {
-                    guard let chunk = try? JSONParser.parse(String(line.dropFirst(6))) else { continue }
-                    guard chunk["object"]?.stringValue == "chat.completion.chunk" else { return nil }
-                    sawChunk = true
-                    if let error = chunk["error"], !error.isNull { self.error = error }
-                    if let usage = chunk["usage"], !usage.isNull { self.usage = usage }
-                    guard let choice = chunk["choices"]?.arrayValue?.first, let delta = choice["delta"] else {
-                        continue
-                    }
-                    var carried = false
-                    if let piece = delta["content"]?.stringValue, !piece.isEmpty {
-                        text += piece
-                        carried = true
-                    }
-                    if let piece = delta["reasoning"]?.stringValue, !piece.isEmpty {
-                        reasoning += piece
-                        carried = true
-                    }
-                    for call in delta["tool_calls"]?.arrayValue ?? [] {
-                        let index = call["index"]?.intValue ?? 0
-                        guard (0..<Limits.maxToolCalls).contains(index) else { return nil }
-                        while toolCalls.count <= index { toolCalls.append(("", "", "")) }
-                        if let id = call["id"]?.stringValue { toolCalls[index].id = id }
-                        if let name = call["function"]?["name"]?.stringValue { toolCalls[index].name = name }
-                        toolCalls[index].arguments += call["function"]?["arguments"]?.stringValue ?? ""
-                        carried = true
-                    }
-                    if carried { tokenOffsets.append(frame.offsetMs) }
-                    if let finish = choice["finish_reason"]?.stringValue { finishReason = finish }
+                guard let data = SSEEvent(parsing: frame.text).data, data.hasPrefix("{") else { continue }
+                guard let chunk = try? JSONParser.parse(data) else { continue }
+                guard chunk["object"]?.stringValue == "chat.completion.chunk" else { return nil }
+                sawChunk = true
+                if let error = chunk["error"], !error.isNull { self.error = error }
+                if let usage = chunk["usage"], !usage.isNull { self.usage = usage }
+                guard let choice = chunk["choices"]?.arrayValue?.first, let delta = choice["delta"] else {
+                    continue
                 }
+                var carried = false
+                if let piece = delta["content"]?.stringValue, !piece.isEmpty {
+                    text += piece
+                    carried = true
+                }
+                if let piece = delta["reasoning"]?.stringValue, !piece.isEmpty {
+                    reasoning += piece
+                    carried = true
+                }
+                for call in delta["tool_calls"]?.arrayValue ?? [] {
+                    let index = call["index"]?.intValue ?? 0
+                    guard (0..<Limits.maxToolCalls).contains(index) else { return nil }
+                    while toolCalls.count <= index { toolCalls.append(("", "", "")) }
+                    if let id = call["id"]?.stringValue { toolCalls[index].id = id }
+                    if let name = call["function"]?["name"]?.stringValue { toolCalls[index].name = name }
+                    toolCalls[index].arguments += call["function"]?["arguments"]?.stringValue ?? ""
+                    carried = true
+                }
+                if carried { tokenOffsets.append(frame.offsetMs) }
+                if let finish = choice["finish_reason"]?.stringValue { finishReason = finish }
             }
             guard sawChunk else { return nil }
         default:

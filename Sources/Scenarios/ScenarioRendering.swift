@@ -66,7 +66,9 @@ public enum ScenarioRendering {
     public static func duplicate(dataFrame number: Int, in plan: inout PlaybackPlan) {
         var seen = 0
         for (index, step) in plan.steps.enumerated() {
-            guard case .bytes(let buffer, _) = step, String(buffer: buffer).hasPrefix("data:") else { continue }
+            guard case .bytes(let buffer, _) = step, SSEEvent(parsing: Array(buffer.readableBytesView)).hasData else {
+                continue
+            }
             seen += 1
             if seen == number {
                 plan.steps.insert(step, at: index + 1)
@@ -81,8 +83,7 @@ public enum ScenarioRendering {
         for (index, step) in plan.steps.enumerated() {
             guard case .bytes(let buffer, _) = step else { continue }
             if seen == frames { return index }
-            let text = String(buffer: buffer)
-            if text.hasPrefix("data:") || text.contains("\ndata:") { seen += 1 }
+            if SSEEvent(parsing: Array(buffer.readableBytesView)).hasData { seen += 1 }
         }
         return plan.steps.count
     }

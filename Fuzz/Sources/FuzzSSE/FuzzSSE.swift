@@ -1,9 +1,9 @@
-// libFuzzer target: Dialects.SSEFrameSplitter. The first byte chooses how many chunks the rest of
-// the input arrives in, the next bytes where it is cut; the chunks go through `append`, then
-// `finish`. The frames must put the stream back together exactly, and every frame but the last
-// must end at a blank line (`\n\n`, `\r\r` or `\r\n\r\n`) and hold no earlier one.
-// Not a product of the root package: reachable because MockServer depends on it (see Package.swift).
-import Dialects
+// libFuzzer target: CassetteFormat's SSE codec. The first byte chooses how many chunks the rest of
+// the input arrives in, the next bytes where it is cut; the chunks go through
+// `SSEFrameSplitter.append`, then `finish`. The frames must put the stream back together exactly,
+// and every frame but the last must end at an empty line (lines end in CRLF, LF or CR, mixed) and
+// hold no earlier one. Each frame is also read as an `SSEEvent`.
+import CassetteFormat
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
@@ -49,6 +49,7 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
             precondition(firstFrameEnd(frame.bytes) == nil, "FuzzSSE: the last frame \(frame.bytes) holds a blank line")
         }
     }
+    for frame in frames { _ = SSEEvent(parsing: frame.bytes) }
     // Fed in one piece, the same stream gives the same frames.
     var whole = SSEFrameSplitter()
     whole.append(stream, offsetMs: 0)
@@ -61,25 +62,23 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     return 0
 }
 
-private func endsAtBlankLine(_ bytes: [UInt8]) -> Bool {
-    let tail2 = bytes.suffix(2)
-    return tail2.elementsEqual([0x0A, 0x0A]) || tail2.elementsEqual([0x0D, 0x0D])
-        || bytes.suffix(4).elementsEqual([0x0D, 0x0A, 0x0D, 0x0A])
-}
+private func endsAtBlankLine(_ bytes: [UInt8]) -> Bool { firstFrameEnd(bytes) == bytes.count }
 
-/// Where the first frame of `bytes` ends, by the reference rule: the earliest position just past
-/// `\n\n`, `\r\r` or `\r\n\r\n`.
+/// Where the first frame of `bytes` ends, by the reference rule, written apart from the splitter:
+/// just past the first empty line, where lines end in CRLF, LF or CR.
 private func firstFrameEnd(_ bytes: [UInt8]) -> Int? {
+    var lineStart = 0
     var index = 0
-    while index + 1 < bytes.count {
-        let a = bytes[index]
-        let b = bytes[index + 1]
-        if a == 0x0A && b == 0x0A { return index + 2 }
-        if a == 0x0D && b == 0x0D { return index + 2 }
-        if a == 0x0D && b == 0x0A && index + 3 < bytes.count && bytes[index + 2] == 0x0D && bytes[index + 3] == 0x0A {
-            return index + 4
+    while index < bytes.count {
+        let byte = bytes[index]
+        guard byte == 0x0A || byte == 0x0D else {
+            index += 1
+            continue
         }
-        index += 1
+        let end = byte == 0x0D && index + 1 < bytes.count && bytes[index + 1] == 0x0A ? index + 2 : index + 1
+        if lineStart == index { return end }
+        lineStart = end
+        index = end
     }
     return nil
 }

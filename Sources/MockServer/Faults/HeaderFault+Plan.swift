@@ -89,8 +89,7 @@ extension HeaderFault {
 
     static func isDataFrame(_ step: PlaybackStep) -> Bool {
         guard case .bytes(let buffer, _) = step else { return false }
-        let text = String(buffer: buffer)
-        return text.hasPrefix("data:") || text.contains("\ndata:")
+        return SSEEvent(parsing: Array(buffer.readableBytesView)).hasData
     }
 
     /// The whole body of a `Content-Length` plan.

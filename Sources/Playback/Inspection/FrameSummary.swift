@@ -5,23 +5,13 @@ import Foundation
 /// finish, usage, error, comment, terminator), decoded from its JSON for people, not for replay.
 public enum FrameSummary {
     public static func describe(_ frameText: String) -> String {
-        var event: String?
-        var data: [String] = []
-        var comments: [String] = []
-        for line in frameText.split(omittingEmptySubsequences: true, whereSeparator: { $0 == "\n" || $0 == "\r" }) {
-            if line.hasPrefix(":") {
-                comments.append(String(line.dropFirst()).trimmingCharacters(in: .whitespaces))
-            } else if line.hasPrefix("event:") {
-                event = String(line.dropFirst(6)).trimmingCharacters(in: .whitespaces)
-            } else if line.hasPrefix("data:") {
-                let value = line.dropFirst(5)
-                data.append(String(value.hasPrefix(" ") ? value.dropFirst() : value))
-            }
+        let frame = SSEEvent(parsing: frameText)
+        guard let payload = frame.data else {
+            return frame.comments.isEmpty
+                ? "(empty frame)"
+                : "comment: \(frame.comments.map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " | "))"
         }
-        if data.isEmpty {
-            return comments.isEmpty ? "(empty frame)" : "comment: \(comments.joined(separator: " | "))"
-        }
-        let payload = data.joined(separator: "\n")
+        let event = frame.event
         if payload == "[DONE]" { return "[DONE]" }
         guard let json = try? JSONParser.parse(payload) else { return "data (not JSON): \(quoted(payload))" }
         let prefix = event.map { "\($0): " } ?? ""
