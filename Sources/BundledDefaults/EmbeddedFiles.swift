@@ -401,10 +401,11 @@ enum EmbeddedFiles {
             """
             bmFtZTogcmVhc29uaW5nLW9ubHkKZGVzY3JpcHRpb246IEEgcmVhc29uaW5nIG1vZGVsIHNwZW5kcyBpdHMgd2hvbGUgYnVkZ2V0
             IHRoaW5raW5nIGFuZCBhbnN3ZXJzIG5vIHRleHQgKGZpbmlzaF9yZWFzb24gbGVuZ3RoKS4KbW9kZWw6IGFudGhyb3BpYy9jbGF1
-            ZGUtc29ubmV0LTQuNQpwcm92aWRlcjogQW50aHJvcGljCnN0ZXBzOgogIC0gcmVhc29uaW5nOiAiVGhlIHVzZXIgYXNrcyBmb3Ig
-            YSBwcm9vZi4gU3RhcnQgZnJvbSB0aGUgZGVmaW5pdGlvbiBhbmQgdHJ5IGluZHVjdGlvbiBvbiBuOyB0aGUgYmFzZSBjYXNlIGhv
-            bGRzLCBub3cgdGhlIHN0ZXAuLi4iCiAgICB0ZXh0OiAiSGVyZSBpcyB0aGUgcHJvb2YuIgogICAgbWlzYmVoYXZpb3VyOiByZWFz
-            b25pbmdfb25seQo=
+            ZGUtc29ubmV0LTQuNQpwcm92aWRlcjogQW50aHJvcGljCnN0ZXBzOgogIC0gcmVhc29uaW5nOgogICAgICB0ZXh0OiAiVGhlIHVz
+            ZXIgYXNrcyBmb3IgYSBwcm9vZi4gU3RhcnQgZnJvbSB0aGUgZGVmaW5pdGlvbiBhbmQgdHJ5IGluZHVjdGlvbiBvbiBuOyB0aGUg
+            YmFzZSBjYXNlIGhvbGRzLCBub3cgdGhlIHN0ZXAuLi4iCiAgICAgIHNpZ25hdHVyZTogIkVxUUJDa2dJQVJBQkdBSWlRSEpsWVhO
+            dmJtbHVaeTF2Ym14NUxYTnBaMjVoZEhWeVpTMW1iM0l0ZEdWemRITXRiMjVzZVE9PSIKICAgIHRleHQ6ICJIZXJlIGlzIHRoZSBw
+            cm9vZi4iCiAgICBtaXNiZWhhdmlvdXI6IHJlYXNvbmluZ19vbmx5Cg==
             """
         ),
         (

@@ -13,10 +13,7 @@ extension Misbehaviour {
         switch kind {
         case .toolArgsInvalidJSON:
             for call in script.toolCalls {
-                guard let last = script.events.lastIndex(where: { $0.event.isArguments(of: call.index) }),
-                    case .toolCallArguments(let index, let fragment) = script.events[last].event
-                else { continue }
-                script.events[last].event = .toolCallArguments(index: index, fragment: String(fragment.dropLast()))
+                script.replaceArguments(of: call.index, with: String(call.arguments.dropLast()))
             }
         case .toolArgsSchemaViolation:
             for call in script.toolCalls {
