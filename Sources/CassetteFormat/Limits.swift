@@ -57,6 +57,9 @@ public enum Limits {
     /// Longest embedding `dimensions` (8,192) and most inputs in one embeddings request (2,048, OpenAI's own limit).
     public static let maxEmbeddingDimensions = 8_192
     public static let maxEmbeddingInputs = 2_048
+    /// Most numbers in one embeddings answer (inputs × dimensions: 1,048,576, about 10 MB of JSON),
+    /// so one request cannot make the server build a body of gigabytes.
+    public static let maxEmbeddingValues = 1_048_576
 
     /// Most pauses in one step (10,000).
     public static let maxPauses = 10_000

@@ -76,6 +76,11 @@ struct EmbeddingTests {
             (#"{"model":"m","input":"x","dimensions":0}"#, "dimensions must be a whole number from 1 to 8192"),
             (#"{"model":"m","input":"x","dimensions":1e9}"#, "dimensions must be a whole number from 1 to 8192"),
             (#"{"model":"m","input":"x","encoding_format":"hex"}"#, "encoding_format must be float or base64"),
+            (
+                #"{"model":"m","dimensions":8192,"input":["#
+                    + Array(repeating: #""a""#, count: 200).joined(separator: ",") + "]}",
+                "200 inputs × 8192 dimensions is more than 1048576 values in one answer"
+            ),
         ])
     func bad(body: String, expected: String) async throws {
         try await TestServer.with(cassettes: [], scenarios: []) { server in

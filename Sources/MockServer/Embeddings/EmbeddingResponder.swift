@@ -30,6 +30,11 @@ enum EmbeddingResponder {
             }
             dimensions = number
         }
+        guard inputs.count * dimensions <= Limits.maxEmbeddingValues else {
+            return invalid(
+                "\(inputs.count) inputs × \(dimensions) dimensions is more than \(Limits.maxEmbeddingValues) values in one answer"
+            )
+        }
         let format = body?["encoding_format"]?.stringValue ?? "float"
         guard format == "float" || format == "base64" else {
             return invalid(

@@ -77,7 +77,7 @@ final class ScenarioResponder: Sendable {
             if misbehaviour.kind == .toolArgsSchemaViolation || misbehaviour.kind == .toolUnknownName {
                 variant +=
                     "\n"
-                    + requestTools.keys.sorted().map { "\($0)=\(JSONWriter.string(requestTools[$0]!))" }
+                    + requestTools.sorted { $0.key < $1.key }.map { "\($0.key)=\(JSONWriter.string($0.value))" }
                     .joined(separator: "\n")
             }
         }
