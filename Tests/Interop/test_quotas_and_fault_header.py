@@ -107,3 +107,32 @@ def test_fault_header_midstream_error_on_a_replayed_stream(base_url: str, stream
         errors.append(error.body)
     assert errors, "the in-band error reached the client"
     assert finish in ([], ["error"])
+
+
+def test_serve_quota_flags_over_a_real_socket_and_their_bad_values():
+    """`serve --quota-rpm N --quota-per session --quota-window S`, as a user types them."""
+    import subprocess
+
+    from proxy_support import BIN, start
+
+    server = start("serve", "--no-cassettes", "--quota-rpm", "1", "--quota-per", "session", "--quota-window", "30")
+    try:
+        url = f"http://127.0.0.1:{server.port}"
+        body = {"model": "openai/gpt-4o-mini", "messages": [{"role": "user", "content": "hi"}]}
+        first = httpx.post(url + "/session/a/scenario/hello/api/v1/chat/completions", json=body)
+        second = httpx.post(url + "/session/a/scenario/hello/api/v1/chat/completions", json=body)
+        other = httpx.post(url + "/session/b/scenario/hello/api/v1/chat/completions", json=body)
+        assert (first.status_code, second.status_code, other.status_code) == (200, 429, 200)
+        assert second.json()["error"]["message"] == "Rate limit exceeded: 1 requests per minute"
+        assert 1 <= int(second.headers["retry-after"]) <= 30
+        assert httpx.get(url + "/api/v1/models").status_code == 200, "GET endpoints are not counted"
+    finally:
+        server.stop()
+    for flags, message in [
+        (["--quota-rpm", "0"], "--quota-rpm must be from 1 to 1000000000; got 0"),
+        (["--quota-tpm=-5"], "--quota-tpm must be from 1 to 1000000000; got -5"),
+        (["--quota-rpm", "1", "--quota-window", "nan"], "--quota-window must be from 0.1 to 3600 seconds"),
+        (["--quota-rpm", "1", "--quota-per", "user"], "--quota-per must be key or session; got user"),
+    ]:
+        result = subprocess.run([BIN, "serve", "--port", "0", *flags], capture_output=True, text=True, timeout=30)
+        assert result.returncode != 0 and message in result.stderr, (flags, result.stderr)
