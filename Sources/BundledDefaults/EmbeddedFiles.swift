@@ -428,6 +428,15 @@ enum EmbeddedFiles {
             """
         ),
         (
+            "refusal.yaml",
+            """
+            bmFtZTogcmVmdXNhbApkZXNjcmlwdGlvbjogVGhlIG1vZGVsIGRlY2xpbmVzIChtZXNzYWdlLnJlZnVzYWwgaW4gY2hhdCwgYSBy
+            ZWZ1c2FsIGNvbnRlbnQgcGFydCBpbiBSZXNwb25zZXMsIHN0b3BfcmVhc29uIHJlZnVzYWwgb24gL21lc3NhZ2VzKS4KbW9kZWw6
+            IG9wZW5haS9ncHQtNC4xCnN0ZXBzOgogIC0gdGV4dDogIkhlcmUgYXJlIHRoZSBzdGVwLWJ5LXN0ZXAgaW5zdHJ1Y3Rpb25zIHlv
+            dSBhc2tlZCBmb3IuIgogICAgbWlzYmVoYXZpb3VyOiByZWZ1c2FsCg==
+            """
+        ),
+        (
             "reset.yaml",
             """
             bmFtZTogcmVzZXQKZGVzY3JpcHRpb246IFRDUCByZXNldCAoUlNUKSBhZnRlciBmaXZlIHRleHQgZGVsdGFzLgpzdGVwczoKICAt

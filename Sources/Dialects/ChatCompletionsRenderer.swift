@@ -50,8 +50,11 @@ struct ChatCompletionsRenderer: DialectRenderer {
         let calls = script.toolCalls
         var message: [(String, JSONValue)] = [
             ("role", .string("assistant")),
-            ("content", calls.isEmpty || !script.text.isEmpty ? .string(script.text) : .null),
-            ("refusal", .null),
+            (
+                "content",
+                (calls.isEmpty && script.refusal.isEmpty) || !script.text.isEmpty ? .string(script.text) : .null
+            ),
+            ("refusal", script.refusal.isEmpty ? .null : .string(script.refusal)),
             (
                 "reasoning",
                 script.reasoningText.isEmpty && script.reasoningSummary.isEmpty
@@ -123,6 +126,8 @@ struct ChatCompletionsRenderer: DialectRenderer {
         switch event {
         case .text(let text):
             return [role, ("content", .string(text)), ("reasoning", .null), ("reasoning_details", .array([]))]
+        case .refusal(let text):
+            return [role, ("content", .null), ("refusal", .string(text))]
         case .reasoningText(let text):
             return [
                 role, ("content", .string("")), ("reasoning", .string(text)),

@@ -3,10 +3,10 @@ import Playback
 
 /// Legacy `/completions`: chunks whose choices carry `text` (OpenRouter labels them
 /// `chat.completion.chunk` even here), a finish chunk, a usage chunk. Reasoning is omitted;
-/// tool calls cannot be expressed.
+/// tool calls and refusals cannot be expressed.
 struct LegacyCompletionsRenderer: DialectRenderer {
     func stream(_ script: ResponseScript) throws(RenderError) -> RenderedStream {
-        try requireNoToolCalls(script)
+        try requireExpressible(script)
         var body: [RenderedFrame] = []
         var tokens = 0
         for timed in script.events {
@@ -46,7 +46,7 @@ struct LegacyCompletionsRenderer: DialectRenderer {
     }
 
     func aggregate(_ script: ResponseScript) throws(RenderError) -> JSONValue {
-        try requireNoToolCalls(script)
+        try requireExpressible(script)
         let choice = JSONValue.object([
             ("text", .string(script.text)), ("index", .int(0)), ("logprobs", .null),
             ("finish_reason", .string(script.finishReason)),
@@ -58,10 +58,12 @@ struct LegacyCompletionsRenderer: DialectRenderer {
             ])
     }
 
-    private func requireNoToolCalls(_ script: ResponseScript) throws(RenderError) {
-        if !script.toolCalls.isEmpty {
+    private func requireExpressible(_ script: ResponseScript) throws(RenderError) {
+        let what =
+            !script.toolCalls.isEmpty ? "tool calls" : !script.refusal.isEmpty ? "a refusal" : nil
+        if let what {
             throw RenderError(
-                "it has tool calls, which the legacy /completions API cannot express; use /chat/completions, /responses or /messages"
+                "it has \(what), which the legacy /completions API cannot express; use /chat/completions, /responses or /messages"
             )
         }
     }

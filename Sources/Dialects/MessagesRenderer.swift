@@ -3,7 +3,8 @@ import Playback
 
 /// Anthropic Messages on `/messages`: `event:` lines, `message_start`, content blocks (thinking
 /// with `thinking_delta` and `signature_delta`, redacted thinking, text, tool use with
-/// `input_json_delta`), `message_delta` with usage and cost, `message_stop`. Blocks never
+/// `input_json_delta`), `message_delta` with usage and cost, `message_stop`. A refusal is text
+/// with `stop_reason: refusal`, as Anthropic's models send it. Blocks never
 /// interleave: a parallel call's fragments are grouped under their own block. The trailing
 /// `event: data` / `data: [DONE]` seen in OpenRouter captures is not sent: the Anthropic Python
 /// SDK (2.12) parses every named event as JSON and fails on it.
@@ -71,7 +72,7 @@ struct MessagesRenderer: DialectRenderer {
             case .reasoningEncrypted(let data):
                 open("redacted_thinking", .object([("type", .string("redacted_thinking")), ("data", .string(data))]))
                 body[body.count - 1].tokensSent = tokens
-            case .text(let text):
+            case .text(let text), .refusal(let text):
                 if openKind != "text" { open("text", .object([("type", .string("text")), ("text", .string(""))])) }
                 delta(.object([("type", .string("text_delta")), ("text", .string(text))]))
             case .toolCallStart(_, let id, let name):
@@ -101,7 +102,7 @@ struct MessagesRenderer: DialectRenderer {
                             (
                                 "delta",
                                 .object([
-                                    ("stop_reason", .string(stopReason(script.finishReason))), ("stop_sequence", .null),
+                                    ("stop_reason", .string(stopReason(script))), ("stop_sequence", .null),
                                 ])
                             ),
                             ("usage", finalUsage(script)),
@@ -140,8 +141,8 @@ struct MessagesRenderer: DialectRenderer {
         if let data = script.reasoningEncrypted {
             content.append(.object([("type", .string("redacted_thinking")), ("data", .string(data))]))
         }
-        if !script.text.isEmpty {
-            content.append(.object([("type", .string("text")), ("text", .string(script.text))]))
+        if !script.text.isEmpty || !script.refusal.isEmpty {
+            content.append(.object([("type", .string("text")), ("text", .string(script.text + script.refusal))]))
         }
         for call in script.toolCalls {
             let input = (try? JSONParser.parse(call.arguments)) ?? .object([])
@@ -151,7 +152,7 @@ struct MessagesRenderer: DialectRenderer {
                     ("input", input),
                 ]))
         }
-        return message(script, content: content, stopReason: stopReason(script.finishReason), usage: finalUsage(script))
+        return message(script, content: content, stopReason: stopReason(script), usage: finalUsage(script))
     }
 
     func errorBody(_ error: HTTPErrorSpec) -> JSONValue {
@@ -184,8 +185,10 @@ struct MessagesRenderer: DialectRenderer {
         }
     }
 
-    private func stopReason(_ finish: String) -> String {
-        switch finish {
+    /// `refusal` when the model refused, else the finish reason in Anthropic's terms.
+    private func stopReason(_ script: ResponseScript) -> String {
+        if !script.refusal.isEmpty { return "refusal" }
+        switch script.finishReason {
         case "length": return "max_tokens"
         case "tool_calls": return "tool_use"
         case "content_filter": return "refusal"

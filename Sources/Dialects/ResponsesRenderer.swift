@@ -3,7 +3,8 @@ import Playback
 
 /// The Responses API as OpenRouter streams it: `data:`-only events with `type` and
 /// `sequence_number`, `response.created` / `in_progress`, one output item per reasoning, message
-/// and function call (added, deltas, done), `response.completed` with usage and cost.
+/// and function call (added, deltas, done), `response.completed` with usage and cost. A refusal is
+/// the message's `refusal` content part, with `response.refusal.delta` / `done` events.
 struct ResponsesRenderer: DialectRenderer {
     func stream(_ script: ResponseScript) -> RenderedStream {
         var builder = EventBuilder(script: script)
@@ -120,13 +121,8 @@ private struct EventBuilder {
         case .message:
             add(
                 "response.content_part.added",
-                ids + [
-                    ("content_index", .int(0)),
-                    (
-                        "part",
-                        .object([("type", .string("output_text")), ("annotations", .array([])), ("text", .string(""))])
-                    ),
-                ], at: offset, tokens: tokens)
+                ids + [("content_index", .int(0)), ("part", ResponsesItems.messagePart(script, text: ""))], at: offset,
+                tokens: tokens)
         case .reasoning where !script.reasoningSummary.isEmpty:
             add(
                 "response.reasoning_summary_part.added",
@@ -152,6 +148,11 @@ private struct EventBuilder {
                     ("logprobs", .array([])), ("output_index", .int(outputIndex)), ("item_id", .string(item.id)),
                     ("content_index", .int(0)), ("delta", .string(text)),
                 ], at: offset, tokens: tokens)
+            return text
+        case .refusal(let text):
+            add(
+                "response.refusal.delta", ids + [("content_index", .int(0)), ("delta", .string(text))], at: offset,
+                tokens: tokens)
             return text
         case .reasoningSummary(let text):
             add(
@@ -184,21 +185,20 @@ private struct EventBuilder {
         let ids: [(String, JSONValue)] = [("item_id", .string(item.id)), ("output_index", .int(outputIndex))]
         switch item.kind {
         case .message:
-            add(
-                "response.output_text.done",
-                ids + [("content_index", .int(0)), ("text", .string(text)), ("logprobs", .array([]))], at: offset,
-                tokens: tokens)
+            if script.refusal.isEmpty {
+                add(
+                    "response.output_text.done",
+                    ids + [("content_index", .int(0)), ("text", .string(text)), ("logprobs", .array([]))], at: offset,
+                    tokens: tokens)
+            } else {
+                add(
+                    "response.refusal.done", ids + [("content_index", .int(0)), ("refusal", .string(text))],
+                    at: offset, tokens: tokens)
+            }
             add(
                 "response.content_part.done",
-                ids + [
-                    ("content_index", .int(0)),
-                    (
-                        "part",
-                        .object([
-                            ("type", .string("output_text")), ("annotations", .array([])), ("text", .string(text)),
-                        ])
-                    ),
-                ], at: offset, tokens: tokens)
+                ids + [("content_index", .int(0)), ("part", ResponsesItems.messagePart(script, text: text))],
+                at: offset, tokens: tokens)
         case .reasoning:
             if !script.reasoningSummary.isEmpty {
                 add(
@@ -273,7 +273,7 @@ struct ResponsesItems {
 
     func item(for event: ContentEvent) -> Item {
         switch event {
-        case .text: return Item(id: "msg_tmp_\(suffix)", kind: .message)
+        case .text, .refusal: return Item(id: "msg_tmp_\(suffix)", kind: .message)
         case .reasoningText, .reasoningSummary, .reasoningSignature, .reasoningEncrypted:
             return Item(id: "rs_tmp_\(suffix)", kind: .reasoning)
         case .toolCallStart(let index, _, _), .toolCallArguments(let index, _):
@@ -316,10 +316,12 @@ struct ResponsesItems {
                 (
                     "content",
                     .array([
-                        .object([
-                            ("type", .string("output_text")), ("text", .string(script.text)),
-                            ("annotations", .array([])),
-                        ])
+                        script.refusal.isEmpty
+                            ? .object([
+                                ("type", .string("output_text")), ("text", .string(script.text)),
+                                ("annotations", .array([])),
+                            ])
+                            : ResponsesItems.messagePart(script, text: script.refusal)
                     ])
                 ),
                 ("id", .string(item.id)), ("role", .string("assistant")),
@@ -332,6 +334,13 @@ struct ResponsesItems {
                 ("arguments", .string(arguments)), ("status", .string("completed")),
             ])
         }
+    }
+
+    /// The message's content part holding `text`: `output_text`, or `refusal` when the model refused.
+    static func messagePart(_ script: ResponseScript, text: String) -> JSONValue {
+        script.refusal.isEmpty
+            ? .object([("type", .string("output_text")), ("annotations", .array([])), ("text", .string(text))])
+            : .object([("type", .string("refusal")), ("refusal", .string(text))])
     }
 
     /// Every item, completed, in output order.

@@ -311,7 +311,7 @@ public final class MockService: Sendable {
             logger.debug(
                 "\(request.method) \(context.rawPath) → \(entry.plan.status) from \(entry.cassette) #\(entry.number)")
             return record(
-                entry.plan,
+                replayed(entry, session: context.session),
                 .cassette(
                     path: entry.cassette, number: entry.number, occurrence: match.occurrence, isRepeat: match.isRepeat),
                 context)
@@ -330,6 +330,21 @@ public final class MockService: Sendable {
             return play(scenario, context)
         }
         return nil
+    }
+
+    /// `entry`'s plan as this answer sends it: with a fresh generation id and `created` unless
+    /// `--replay-ids recorded`; either way `/generation` answers for the id sent.
+    private func replayed(_ entry: CatalogEntry, session: String) -> PlaybackPlan {
+        guard let generation = entry.generation else { return entry.plan }
+        guard configuration.replayIDs == .fresh else {
+            generations.record(
+                GenerationRecord(replayed: generation, identity: generation.sites.template), session: session)
+            return entry.plan
+        }
+        var random = SystemRandomNumberGenerator()
+        let identity = generation.freshIdentity(using: &random)
+        generations.record(GenerationRecord(replayed: generation, identity: identity), session: session)
+        return generation.sites.stamp(identity, on: entry.plan)
     }
 
     /// What replay answers when nothing local applied: the bundled catalogue, a wrong method, or a near-miss report.

@@ -30,8 +30,20 @@ public struct ServerConfiguration: Sendable {
     /// Requests and prompt tokens per minute every inference request is held to (`--quota-rpm`,
     /// `--quota-tpm`, `--quota-per`); `nil`: none.
     public var quota: Quota?
+    /// Whether a replayed recording carries a fresh generation id and `created` (the default) or
+    /// the recorded ones (`--replay-ids`).
+    public var replayIDs: ReplayIDs = .fresh
     /// What recordings are scrubbed with; incoming requests are matched through it too.
     public var redactor: Redactor = .standard
+
+    /// The generation ids replays carry.
+    public enum ReplayIDs: String, Sendable, CaseIterable {
+        /// A fresh `gen-…` id (and `created`) per answer, of the recorded length, each answered by
+        /// `/generation`.
+        case fresh
+        /// The recorded bytes exactly.
+        case recorded
+    }
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, speed: Double = 0, maxBodyBytes: Int = 10 * 1024 * 1024,

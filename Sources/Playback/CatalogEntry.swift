@@ -9,6 +9,8 @@ public struct CatalogEntry: Sendable {
     public let interaction: Interaction
     public let key: RequestKey
     public let plan: PlaybackPlan
+    /// The generation it recorded, when the answer carries an OpenRouter generation id.
+    public let generation: RecordedGeneration?
 
     public init(cassette: String, number: Int, interaction: Interaction) {
         self.cassette = cassette
@@ -16,5 +18,6 @@ public struct CatalogEntry: Sendable {
         self.interaction = interaction
         key = RequestKey(interaction.request)
         plan = PlaybackPlan(replaying: interaction)
+        generation = RecordedGeneration(interaction: interaction, plan: plan)
     }
 }

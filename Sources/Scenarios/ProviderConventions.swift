@@ -13,17 +13,22 @@ public struct ProviderConventions: Sendable, Equatable {
             toolCallIDPrefix = "toolu_"
             nativeFinishReasons = [
                 "stop": "end_turn", "tool_calls": "tool_use", "length": "max_tokens", "content_filter": "refusal",
+                "refusal": "refusal",
             ]
         } else if name == "google" || name == "google ai studio" || name == "google vertex" {
             toolCallIDPrefix = "tool_"
             nativeFinishReasons = [
                 "stop": "STOP", "tool_calls": "STOP", "length": "MAX_TOKENS", "content_filter": "SAFETY",
+                "refusal": "SAFETY",
             ]
         } else {
             toolCallIDPrefix = "call_"
             nativeFinishReasons = [:]
         }
     }
+
+    /// The provider's own stop reason when the model refuses (`finish_reason` stays `stop`).
+    public var nativeRefusalReason: String { nativeFinishReasons["refusal"] ?? "stop" }
 
     /// The provider's own name for `finishReason` (OpenRouter's normalized value).
     public func nativeFinishReason(for finishReason: String) -> String {

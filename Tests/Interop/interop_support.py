@@ -11,6 +11,7 @@ import gzip
 import importlib
 import json
 import os
+import re
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -273,3 +274,29 @@ def collect_tool_calls(stream):
                 if tc.function.arguments:
                     call["arguments"] += tc.function.arguments
     return calls, order, finish
+
+
+GENERATION_ID = re.compile(rb"gen-(\d{10})-[A-Za-z0-9]+")
+
+
+def served_generation_id(body: bytes) -> str:
+    """The first OpenRouter generation id (gen-SECONDS-TAIL) in a response body."""
+    match = GENERATION_ID.search(body)
+    assert match, f"no generation id in {body[:200]!r}"
+    return match.group(0).decode()
+
+
+def with_served_identity(recorded: bytes, served: bytes) -> bytes:
+    """`recorded` as a replay with a fresh identity sends it: its generation id, and each
+    `"created":SECONDS` of the recording, replaced by the id and seconds `served` carries
+    (`recorded` itself when it has no generation id: such answers replay as recorded)."""
+    old = GENERATION_ID.search(recorded)
+    if old is None:
+        return recorded
+    new = GENERATION_ID.search(served)
+    assert new, "a replayed answer keeps a generation id"
+    assert len(old.group(0)) == len(new.group(0)), "a fresh id has the recorded id's length"
+    out = recorded.replace(old.group(0), new.group(0))
+    for key in (b'"created":', b'"created_at":', b'"created": ', b'"created_at": '):
+        out = out.replace(key + old.group(1), key + new.group(1))
+    return out

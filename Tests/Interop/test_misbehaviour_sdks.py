@@ -1,6 +1,6 @@
 """Model misbehaviour (docs/scenarios.md 10.1 and 10.2) through the real SDKs: what a user sees.
 
-Each of the nine kinds is driven through its bundled scenario (scenarios/KIND.yaml, base URL
+Each of the ten kinds is driven through its bundled scenario (scenarios/KIND.yaml, base URL
 http://HOST:PORT/session/ID/scenario/NAME/api/v1) and six SDK paths:
 
 - OpenAI `chat.completions.create()`, not streamed and streamed (`stream=True`);
@@ -23,6 +23,7 @@ What the SDKs do (openai==3.54.0, anthropic==2.12.0), as these tests observe it:
 | tool_call_id_duplicate | returns two calls with one id | returns both, parsed | two tool_use blocks, one id | same |
 | length_mid_tool | finish length, arguments cut | LengthFinishReasonError | stop max_tokens, input {} | stop max_tokens, input without the cut property |
 | empty_response | content "", finish stop | returns content "" | content [] | no block; get_final_text() raises RuntimeError |
+| refusal | content None, message.refusal, finish stop; the stream sends delta.refusal | parse: parsed None, message.refusal set (no error); helper: refusal.delta / refusal.done events | one text block with the refusal, stop refusal | same |
 | content_filter | half the text, finish content_filter | ContentFilterFinishReasonError | stop refusal, half the text | same |
 | reasoning_only | content "", reasoning, finish length | LengthFinishReasonError | one thinking block, stop max_tokens | same; get_final_text() raises |
 | duplicated_frame | create unchanged; the stream yields one delta twice | parse unchanged; helper's content doubles a word | unchanged | content_block_start twice: a second, empty text block; get_final_text() unchanged |
@@ -631,6 +632,83 @@ def test_empty_response_anthropic_stream_get_final_text_raises(ant):
         stream.get_final_text()
 
 
+# ---------------------------------------------------------------- refusal
+
+REFUSAL = "I'm sorry, but I can't help with that request."
+
+
+class Recipe(pydantic.BaseModel):
+    steps: list[str]
+
+
+def _refused_text() -> str:
+    st = the_step("refusal", "refusal")
+    assert text_of(st) and text_of(st) != REFUSAL, "the scenario's own text is what gets refused"
+    return text_of(st)
+
+
+def test_refusal_openai_create(oai):
+    _refused_text()
+    resp = oai_create(oai("refusal"))
+    msg = resp.choices[0].message
+    assert msg.refusal == REFUSAL and msg.content is None and msg.tool_calls is None
+    assert resp.choices[0].finish_reason == "stop"
+
+
+def test_refusal_openai_stream_sends_refusal_deltas(oai):
+    _refused_text()
+    chunks = oai_chunks(oai("refusal"))
+    pieces = [c.choices[0].delta.refusal for c in chunks if c.choices and c.choices[0].delta.refusal]
+    assert len(pieces) > 1 and "".join(pieces) == REFUSAL
+    assert not "".join(c.choices[0].delta.content or "" for c in chunks if c.choices)
+    assert finish_of(chunks) == ["stop"]
+
+
+def test_refusal_openai_parse_returns_no_parsed_value(oai):
+    _refused_text()
+    resp = oai("refusal").chat.completions.parse(model=OPENAI_MODEL, messages=MESSAGES, response_format=Recipe)
+    msg = resp.choices[0].message
+    assert msg.parsed is None and msg.refusal == REFUSAL
+
+
+def test_refusal_openai_stream_helper_emits_refusal_events(oai):
+    _refused_text()
+    events = []
+    final = oai_helper(oai("refusal"), events)
+    assert [e.type for e in events if e.type.startswith("refusal.")][-1] == "refusal.done"
+    assert next(e for e in events if e.type == "refusal.done").refusal == REFUSAL
+    assert final.choices[0].message.refusal == REFUSAL
+
+
+def test_refusal_openai_responses_create_and_stream(oai):
+    _refused_text()
+    resp = oai("refusal").responses.create(model=OPENAI_MODEL, input="Misbehaviour interop test.")
+    (item,) = resp.output
+    assert [(p.type, p.refusal) for p in item.content] == [("refusal", REFUSAL)]
+    assert resp.output_text == ""
+    with oai("refusal").responses.stream(model=OPENAI_MODEL, input="Misbehaviour interop test.") as stream:
+        events = list(stream)
+        final = stream.get_final_response()
+    deltas = [e.delta for e in events if e.type == "response.refusal.delta"]
+    assert len(deltas) > 1 and "".join(deltas) == REFUSAL
+    assert [e.refusal for e in events if e.type == "response.refusal.done"] == [REFUSAL]
+    assert final.output[0].content[0].refusal == REFUSAL
+
+
+def test_refusal_anthropic_create_and_stream_stop_with_refusal(ant):
+    _refused_text()
+    msg = ant_create(ant("refusal"))
+    assert msg.stop_reason == "refusal" and [b.text for b in blocks(msg, "text")] == [REFUSAL]
+    _, final, stream = ant_stream(ant("refusal"))
+    assert final.stop_reason == "refusal" and stream.get_final_text() == REFUSAL
+
+
+def test_refusal_on_legacy_completions_is_an_error_that_says_why(oai):
+    with pytest.raises(openai.APIStatusError) as raised:
+        oai("refusal").completions.create(model=OPENAI_MODEL, prompt="Misbehaviour interop test.")
+    assert "a refusal, which the legacy /completions API cannot express" in raised.value.message
+
+
 # ---------------------------------------------------------------- content_filter
 
 
@@ -818,6 +896,7 @@ def _fault(kind: str) -> dict:
         ("length_mid_tool", lambda m, f: f == "length" and m.tool_calls[0].function.arguments == '{"city":'),
         ("empty_response", lambda m, f: f == "stop" and m.content == "" and m.tool_calls is None),
         ("content_filter", lambda m, f: f == "content_filter" and not m.content and m.tool_calls is None),
+        ("refusal", lambda m, f: f == "stop" and m.refusal and m.content is None and m.tool_calls is None),
         ("reasoning_only", lambda m, f: f == "length" and m.content == "" and extra_field(m, "reasoning")),
     ],
 )

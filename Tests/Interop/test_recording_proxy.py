@@ -63,7 +63,7 @@ def test_round_trip_with_the_openai_sdk_replays_byte_for_byte(upstream, tmp_path
     assert proxy.stop()[0] == 0
     assert len(cassette_lines(cassette)) == 1 + 2 * len(requests)
 
-    replay = start("serve", "--cassettes", str(cassette), "--no-scenarios")
+    replay = start("serve", "--replay-ids", "recorded", "--cassettes", str(cassette), "--no-scenarios")
     try:
         client = openai.OpenAI(base_url=replay.url + "/api/v1", api_key="anything", max_retries=0)
         for body, expected in zip(requests, live_sdk):
@@ -96,7 +96,7 @@ def test_no_buffering_and_offsets_replay_at_speed_1(slow_upstream, tmp_path):
     assert last - first >= 0.8, f"frames arrived within {last - first:.3f} s: the proxy buffered the stream"
     assert first < last - 0.5, "the first frame reached the client only when the last one did"
 
-    replay = start("serve", "--cassettes", str(cassette), "--no-scenarios", "--speed", "1")
+    replay = start("serve", "--replay-ids", "recorded", "--cassettes", str(cassette), "--no-scenarios", "--speed", "1")
     try:
         again = raw_request(replay.port, "POST", "/api/v1/chat/completions", body)
     finally:
@@ -167,7 +167,7 @@ def test_kill_9_during_the_fourth_interaction_keeps_the_first_three(slow_upstrea
     verify = subprocess.run([BIN, "cassette", "verify", str(cassette)], capture_output=True, text=True)
     assert verify.returncode == 0, verify.stdout
     assert "3 interactions" in verify.stdout
-    replay = start("serve", "--cassettes", str(cassette), "--no-scenarios")
+    replay = start("serve", "--replay-ids", "recorded", "--cassettes", str(cassette), "--no-scenarios")
     try:
         for body, answer in zip(bodies, answers):
             assert raw_request(replay.port, "POST", "/api/v1/chat/completions", body).body == answer
@@ -200,7 +200,7 @@ def test_refused_upstream_is_a_502_recorded_and_replayed(tmp_path):
     assert json.loads(live.body)["error"]["metadata"]["stage"] == "connect"
     line = cassette_lines(cassette)[1]
     assert line["outcome"]["kind"] == "upstream_failed" and line["outcome"]["stage"] == "connect"
-    replay = start("serve", "--cassettes", str(cassette), "--no-scenarios")
+    replay = start("serve", "--replay-ids", "recorded", "--cassettes", str(cassette), "--no-scenarios")
     try:
         again = raw_request(replay.port, "POST", "/api/v1/chat/completions", chat("m", "anyone there?", stream=False))
     finally:
@@ -233,7 +233,7 @@ def test_stream_cut_mid_way_is_seen_recorded_and_replayed(upstream, tmp_path, sc
     assert live.status == 200 and not live.terminated and len(live.data_frames()) >= 3
     line = cassette_lines(cassette)[1]
     assert line["outcome"]["kind"] == "upstream_failed" and line["outcome"]["stage"] == "midstream"
-    replay = start("serve", "--cassettes", str(cassette), "--no-scenarios")
+    replay = start("serve", "--replay-ids", "recorded", "--cassettes", str(cassette), "--no-scenarios")
     try:
         again = raw_request(replay.port, "POST", "/api/v1/chat/completions", body)
     finally:
@@ -257,7 +257,7 @@ def test_client_that_leaves_mid_stream_is_recorded_as_cancelled(slow_upstream, t
 def test_hybrid_replays_what_matches_and_records_what_does_not(upstream, tmp_path):
     httpx.post(upstream.url + "/__admin/scenarios", content="name: hybrid\nmatch: { contains: hybrid }\nsteps:\n  - text: from upstream\n")
     cassette = tmp_path / "hybrid.cassette.jsonl.gz"
-    hybrid = start("serve", "--no-scenarios", "--upstream", upstream.url, "--record-to", str(cassette))
+    hybrid = start("serve", "--replay-ids", "recorded", "--no-scenarios", "--upstream", upstream.url, "--record-to", str(cassette))
     try:
         recorded = {"messages": [{"role": "user", "content": "Say hello in five words."}], "model": "openai/gpt-4o-mini"}
         assert raw_request(hybrid.port, "POST", "/api/v1/chat/completions", recorded).status == 200
@@ -287,7 +287,7 @@ def test_a_request_body_with_spaces_is_recorded_as_json_and_replays(upstream, tm
     assert proxy.stop()[0] == 0
     recorded = cassette_lines(cassette)[1]["request"]["body"]
     assert list(recorded) == ["json"] and recorded["json"] == body
-    replay = start("serve", "--no-scenarios", "--cassettes", str(cassette))
+    replay = start("serve", "--replay-ids", "recorded", "--no-scenarios", "--cassettes", str(cassette))
     try:
         again = raw_request(replay.port, "POST", "/api/v1/chat/completions", body)
         assert again.status == 200 and again.body == live.body

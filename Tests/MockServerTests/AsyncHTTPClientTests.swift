@@ -9,7 +9,7 @@ struct AsyncHTTPClientTests {
     @Test("streams every bundled SSE interaction and reads non-stream ones over pooled keep-alive connections")
     func replay() async throws {
         let recorded = try TestServer.bundledInteractions()
-        try await TestServer.with { server in
+        try await TestServer.with(replayIDs: .recorded) { server in
             let client = HTTPClient(eventLoopGroupProvider: .singleton)
             do {
                 for _ in 0..<2 {

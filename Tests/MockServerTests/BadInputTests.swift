@@ -45,7 +45,7 @@ struct BadInputTests {
         let good = try #require(
             try TestServer.bundledInteractions().first { $0.file.hasSuffix("chat-completion.cassette.jsonl.gz") }?
                 .interaction)
-        try await TestServer.with { server in
+        try await TestServer.with(replayIDs: .recorded) { server in
             let client = try RawHTTPClient(port: server.port)
             client.send(Array(testCase.request.utf8))
             let response = try client.readResponse()

@@ -8,7 +8,7 @@ struct ByteExactReplayTests {
     func bundledCassettes() async throws {
         let recorded = try TestServer.bundledInteractions()
         #expect(recorded.count >= 8)
-        try await TestServer.with { server in
+        try await TestServer.with(replayIDs: .recorded) { server in
             for (file, number, interaction) in recorded {
                 let client = try RawHTTPClient(port: server.port)
                 client.send(interaction.request)
@@ -34,12 +34,48 @@ struct ByteExactReplayTests {
         }
     }
 
+    @Test("fresh ids (the default): each replay is the recording with a new generation id and created time")
+    func freshIDs() async throws {
+        let recorded = try TestServer.bundledInteractions().compactMap { file, number, interaction in
+            RecordedGeneration(interaction: interaction, plan: PlaybackPlan(replaying: interaction)).map {
+                (label: "\(file) #\(number)", interaction: interaction, generation: $0)
+            }
+        }
+        #expect(recorded.count >= 6)
+        try await TestServer.with { server in
+            let client = try RawHTTPClient(port: server.port)
+            var seen = Set<String>()
+            for (label, interaction, generation) in recorded {
+                for _ in 0..<2 {
+                    client.send(interaction.request)
+                    let response = try client.readResponse()
+                    let id = try #require(response.header("x-generation-id"), "\(label)")
+                    #expect(seen.insert(id).inserted, "\(label): \(id) served twice")
+                    #expect(id.count == generation.sites.template.generationID.count, "\(label)")
+                    let created = String(id.split(separator: "-")[1])
+                    let expected = String(decoding: interaction.response.body.wireBytes, as: UTF8.self)
+                        .replacingOccurrences(of: generation.sites.template.generationID, with: id)
+                        .replacingOccurrences(
+                            of: "\"created\":\(generation.sites.template.created)", with: "\"created\":\(created)")
+                    #expect(response.text == expected, "\(label)")
+                    client.send(method: "GET", path: "/api/v1/generation?id=\(id)")
+                    let record = try #require(try json(client.readResponse())["data"], "\(label)")
+                    #expect(record["id"]?.stringValue == id)
+                    #expect(record["tokens_prompt"]?.intValue == generation.promptTokens, "\(label)")
+                    #expect(record["tokens_completion"]?.intValue == generation.completionTokens, "\(label)")
+                    #expect(record["total_cost"] == generation.cost, "\(label)")
+                    #expect(record["streamed"]?.boolValue == interaction.response.body.isStream, "\(label)")
+                }
+            }
+        }
+    }
+
     @Test("the /v1 alias and a /session/ID prefix reach the same recordings")
     func aliases() async throws {
         let interaction = try #require(
             try TestServer.bundledInteractions().first { $0.file.hasSuffix("chat-completion.cassette.jsonl.gz") }?
                 .interaction)
-        try await TestServer.with { server in
+        try await TestServer.with(replayIDs: .recorded) { server in
             for path in [
                 "/v1/chat/completions", "/session/alpha/api/v1/chat/completions", "/session/beta/v1/chat/completions",
             ] {
@@ -76,7 +112,7 @@ struct ByteExactReplayTests {
     @Test("keep-alive: many requests on one connection, each answered in full")
     func keepAlive() async throws {
         let recorded = try TestServer.bundledInteractions()
-        try await TestServer.with { server in
+        try await TestServer.with(replayIDs: .recorded) { server in
             let client = try RawHTTPClient(port: server.port)
             for _ in 0..<3 {
                 for (_, _, interaction) in recorded {

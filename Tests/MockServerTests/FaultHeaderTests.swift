@@ -32,7 +32,7 @@ struct FaultHeaderTests {
     @Test("disconnect after=2 cuts a replayed stream after two data frames, without the final chunk")
     func disconnectReplay() async throws {
         let interaction = try Self.streamedText()
-        try await TestServer.with { server in
+        try await TestServer.with(replayIDs: .recorded) { server in
             let whole = try replay(server.port, interaction, fault: "reset; after=100000")
             #expect(whole.reset || !whole.terminated)
             let cut = try replay(server.port, interaction, fault: "disconnect; after=2")

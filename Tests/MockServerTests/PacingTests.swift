@@ -22,7 +22,7 @@ struct PacingTests {
             Issue.record("not a stream")
             return
         }
-        try await TestServer.with(speed: speed) { server in
+        try await TestServer.with(speed: speed, replayIDs: .recorded) { server in
             let client = try RawHTTPClient(port: server.port)
             client.send(interaction.request)
             let response = try client.readResponse()
@@ -47,7 +47,7 @@ struct PacingTests {
     func fastAsPossible() async throws {
         let interaction = try streamInteraction()
         guard case .sse(let frames) = interaction.response.body, let last = frames.last else { return }
-        try await TestServer.with(speed: 0) { server in
+        try await TestServer.with(speed: 0, replayIDs: .recorded) { server in
             let client = try RawHTTPClient(port: server.port)
             client.send(interaction.request)
             let response = try client.readResponse()

@@ -14,9 +14,11 @@ struct GoldenTests {
     func coverage() throws {
         for scenario in try Bundled.all() {
             for dialect in Dialect.allCases {
-                let hasToolCalls: Bool =
-                    if case .response(let step) = scenario.steps[0] { !step.toolCalls.isEmpty } else { false }
-                if dialect == .completions && hasToolCalls { continue }
+                let legacyCannot: Bool =
+                    if case .response(let step) = scenario.steps[0] {
+                        !step.toolCalls.isEmpty || step.misbehaviour?.kind == .refusal
+                    } else { false }
+                if dialect == .completions && legacyCannot { continue }
                 #expect(
                     GoldenTests.files.contains("\(scenario.name).\(dialect.rawValue).sse"),
                     "\(scenario.name) \(dialect)")

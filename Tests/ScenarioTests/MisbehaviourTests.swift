@@ -103,6 +103,21 @@ struct MisbehaviourTests {
         #expect(finish(thinking) == "length")
     }
 
+    @Test("refusal replaces the text and tool calls, in the provider's own terms")
+    func refusal() throws {
+        let refused = try aggregate(Self.toolStep("refusal", provider: "Anthropic"))
+        #expect(message(refused)?["refusal"]?.stringValue == Misbehaviour.refusalText)
+        #expect(message(refused)?["content"] == .null && calls(refused).isEmpty)
+        #expect(finish(refused) == "stop")
+        #expect(refused["choices"]?.arrayValue?.first?["native_finish_reason"]?.stringValue == "refusal")
+        let loaded = try scenario("name: x\nsteps:\n  - text: fine\n    misbehaviour: refusal\n")
+        #expect(throws: RenderError.self) {
+            try ScenarioRendering.render(
+                loaded, stepIndex: 0, dialect: .completions, stream: false, model: nil,
+                misbehaviour: GoldenTests.misbehaviour(of: loaded))
+        }
+    }
+
     @Test("duplicated_frame sends one data frame twice in a stream and leaves the aggregate alone")
     func duplicatedFrame() throws {
         let yaml = "name: x\nsteps:\n  - text: a b c\n    misbehaviour: { kind: duplicated_frame, frame: 3 }\n"

@@ -9,7 +9,8 @@ import Synchronization
 struct GenerationRecord: Sendable {
     private(set) var id: String
     let model: String
-    let provider: String
+    /// `nil` when a replayed recording names none.
+    let provider: String?
     private(set) var created: Int
     let promptTokens: Int
     let completionTokens: Int
@@ -39,6 +40,24 @@ struct GenerationRecord: Sendable {
         generationTimeMs = Saturating.int(script.lastTokenMs.rounded())
     }
 
+    /// A replayed recording's generation, as one replay served it (`identity`: its id and time).
+    init(replayed recorded: RecordedGeneration, identity: AnswerIdentity) {
+        id = identity.generationID
+        model = recorded.model
+        provider = recorded.provider
+        created = identity.created
+        promptTokens = recorded.promptTokens
+        completionTokens = recorded.completionTokens
+        reasoningTokens = recorded.reasoningTokens
+        cachedTokens = recorded.cachedTokens
+        cost = recorded.cost
+        streamed = recorded.streamed
+        finishReason = recorded.finishReason
+        nativeFinishReason = recorded.nativeFinishReason
+        apiType = "completions"
+        generationTimeMs = recorded.generationTimeMs
+    }
+
     /// The same generation as one answer served it, with that answer's id and creation time.
     func stamped(_ identity: AnswerIdentity) -> GenerationRecord {
         var record = self
@@ -56,7 +75,7 @@ struct GenerationRecord: Sendable {
                     ("upstream_inference_cost", .null), ("created_at", .string(GenerationRecord.isoDate(created))),
                     ("model", .string(model)),
                     ("app_id", .null), ("streamed", .bool(streamed)), ("cancelled", .bool(false)),
-                    ("provider_name", .string(provider)),
+                    ("provider_name", provider.map(JSONValue.string) ?? .null),
                     ("latency", .int(max(1, generationTimeMs))), ("moderation_latency", .null),
                     ("generation_time", .int(generationTimeMs)),
                     ("finish_reason", .string(finishReason)), ("native_finish_reason", .string(nativeFinishReason)),

@@ -38,16 +38,20 @@ public struct IdentitySites: Sendable {
 
     static let suffixLength = 10
 
-    /// Finds `template`'s values in `plan`: the generation id, its lowercased suffix, `"created"` and
-    /// `"created_at"` numbers, and each tool-call tail, in every byte step and in the headers.
-    public init(locating template: AnswerIdentity, in plan: PlaybackPlan) {
+    /// Finds `template`'s values in `plan`: the generation id, its lowercased suffix (unless
+    /// `responsesItemIDs` is false: a recording's item ids are not derived from it), `"created"`
+    /// and `"created_at"` numbers, and each tool-call tail, in every byte step and in the headers.
+    public init(locating template: AnswerIdentity, in plan: PlaybackPlan, responsesItemIDs: Bool = true) {
         self.template = template
         var patterns: [([UInt8], Kind, Int)] = [
             (Array(template.generationID.utf8), .generationID, 0),
-            (Array(String(template.generationTail.suffix(Self.suffixLength)).lowercased().utf8), .lowercasedSuffix, 0),
             (Array("\"created\":\(template.created)".utf8), .created, "\"created\":".utf8.count),
             (Array("\"created_at\":\(template.created)".utf8), .created, "\"created_at\":".utf8.count),
         ]
+        if responsesItemIDs {
+            let suffix = String(template.generationTail.suffix(Self.suffixLength)).lowercased()
+            patterns.insert((Array(suffix.utf8), .lowercasedSuffix, 0), at: 1)
+        }
         for (index, tail) in template.toolCallTails.enumerated() {
             patterns.append((Array(tail.utf8), .toolCallTail(index), 0))
         }

@@ -52,6 +52,10 @@ public struct ResponseScript: Sendable {
 
     /// The full text, reasoning and tool calls, for aggregates.
     public var text: String { events.compactMap { if case .text(let t) = $0.event { t } else { nil } }.joined() }
+    /// The refusal text (empty unless the model refused).
+    public var refusal: String {
+        events.compactMap { if case .refusal(let t) = $0.event { t } else { nil } }.joined()
+    }
     public var reasoningText: String {
         events.compactMap { if case .reasoningText(let t) = $0.event { t } else { nil } }.joined()
     }
@@ -101,6 +105,8 @@ public enum ContentEvent: Sendable, Equatable {
     case reasoningEncrypted(String)
     case toolCallStart(index: Int, id: String, name: String)
     case toolCallArguments(index: Int, fragment: String)
+    /// A piece of a refusal: the model declines in words instead of answering.
+    case refusal(String)
 }
 
 /// Token counts and cost reported in usage.

@@ -51,6 +51,8 @@ extension Misbehaviour {
         case .emptyResponse:
             script.events = []
             script.finish("stop", conventions)
+        case .refusal:
+            script.refuse(with: Misbehaviour.refusalText, conventions)
         case .contentFilter:
             let texts = script.events.indices.filter { if case .text = script.events[$0].event { true } else { false } }
             let kept = texts.prefix(texts.count / 2)
@@ -104,6 +106,28 @@ extension ResponseScript {
     fileprivate mutating func finish(_ reason: String, _ conventions: ProviderConventions) {
         finishReason = reason
         nativeFinishReason = conventions.nativeFinishReason(for: reason)
+    }
+
+    /// Replaces the text and tool calls with `refusal`, cut into word-sized pieces sent at the
+    /// replaced events' times; reasoning stays.
+    fileprivate mutating func refuse(with refusal: String, _ conventions: ProviderConventions) {
+        let replaced = events.filter { timed in
+            if case .text = timed.event { return true }
+            return timed.event.isToolCall
+        }.map(\.offsetMs)
+        let words = refusal.split(separator: " ", omittingEmptySubsequences: false)
+        let pieces = words.enumerated().map { $0.offset == 0 ? String($0.element) : " " + $0.element }
+        let start = replaced.first ?? lastTokenMs
+        events.removeAll { timed in
+            if case .text = timed.event { return true }
+            return timed.event.isToolCall
+        }
+        events += pieces.enumerated().map { number, piece in
+            TimedEvent(
+                offsetMs: number < replaced.count ? replaced[number] : (replaced.last ?? start), event: .refusal(piece))
+        }
+        finishReason = "stop"
+        nativeFinishReason = conventions.nativeRefusalReason
     }
 
     /// Replaces call `index`'s argument fragments with `arguments`, cut into pieces as long as the

@@ -17,6 +17,9 @@ public struct Misbehaviour: Sendable, Equatable {
         case lengthMidTool = "length_mid_tool"
         /// No content at all: no text, no reasoning, no tool call.
         case emptyResponse = "empty_response"
+        /// The model declines: a refusal in place of the text and tool calls (`refusal` in chat and
+        /// Responses, `stop_reason: refusal` on `/messages`).
+        case refusal
         /// `finish_reason: content_filter` halfway through the text.
         case contentFilter = "content_filter"
         /// Reasoning and nothing else: the token budget ran out before the answer.
@@ -58,6 +61,9 @@ public struct Misbehaviour: Sendable, Equatable {
     public var violation: Violation?
     /// `duplicated_frame` only: which `data:` frame (1-based) is sent twice.
     public var frame: Int
+
+    /// What a refusing model says.
+    public static let refusalText = "I'm sorry, but I can't help with that request."
 
     public init(kind: Kind, rate: Double = 1, seed: UInt64? = nil, violation: Violation? = nil, frame: Int = 2) {
         self.kind = kind

@@ -60,6 +60,13 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Largest request body accepted, e.g. 10MB, 512KB or a byte count; larger bodies get 413.")
     var maxBody = ByteSize(argument: "10MB")!
 
+    @Option(
+        name: .customLong("replay-ids"),
+        help:
+            "fresh: each replayed answer carries a new generation id and created time, answered by /generation. recorded: the recorded bytes exactly."
+    )
+    var replayIDs = ServerConfiguration.ReplayIDs.fresh
+
     @Option(help: "Require this API key (Authorization: Bearer KEY); others get OpenRouter's 401.")
     var requireKey: String?
 
@@ -118,6 +125,7 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.adminToken = admin.token
         limits.apply(to: &configuration)
         configuration.quota = quota.quota
+        configuration.replayIDs = replayIDs
         let group = MultiThreadedEventLoopGroup(numberOfThreads: configuration.threads)
         var forwarder: RecordingForwarder?
         var mode = ServingMode.replay
@@ -201,3 +209,5 @@ struct CommandFailure: Error, CustomStringConvertible {
     let message: String
     var description: String { message }
 }
+
+extension ServerConfiguration.ReplayIDs: ExpressibleByArgument {}

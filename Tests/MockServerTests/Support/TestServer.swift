@@ -15,7 +15,7 @@ enum TestServer {
     static func with<T>(
         cassettes: [String] = [bundledCassettes], scenarios: [String] = [], speed: Double = 0,
         maxBodyBytes: Int = 10 * 1024 * 1024, requiredKey: String? = nil, quota: Quota? = nil,
-        _ body: (MockServer) async throws -> T
+        replayIDs: ServerConfiguration.ReplayIDs = .fresh, _ body: (MockServer) async throws -> T
     ) async throws -> T {
         var logger = Logger(label: "test")
         logger.logLevel = .critical
@@ -23,6 +23,7 @@ enum TestServer {
         var configuration = ServerConfiguration(
             host: "127.0.0.1", port: 0, speed: speed, maxBodyBytes: maxBodyBytes, requiredKey: requiredKey, threads: 2)
         configuration.quota = quota
+        configuration.replayIDs = replayIDs
         let library = try ScenarioLibrary.load(paths: scenarios, skipBad: false)
         let server = try await MockServer.start(
             service: MockService(configuration: configuration, catalog: catalog, scenarios: library, logger: logger))
