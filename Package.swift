@@ -41,11 +41,12 @@ let package = Package(
                 "CassetteFormat", "Playback", "Dialects",
                 .product(name: "Yams", package: "Yams"),
             ]),
+        .target(name: "Validation", dependencies: ["CassetteFormat"]),
         .target(name: "BundledDefaults", dependencies: ["CassetteFormat", "Playback", "Scenarios"]),
         .target(
             name: "MockServer",
             dependencies: [
-                "CassetteFormat", "Playback", "Dialects", "Scenarios",
+                "CassetteFormat", "Playback", "Dialects", "Scenarios", "Validation",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -70,7 +71,7 @@ let package = Package(
             name: "mockrouter",
             dependencies: [
                 "BundledDefaults", "CassetteFormat", "Playback", "Dialects", "Scenarios", "MockServer",
-                "RecordingProxy",
+                "RecordingProxy", "Validation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -100,7 +101,7 @@ let package = Package(
         .testTarget(
             name: "MockServerTests",
             dependencies: [
-                "CassetteFormat", "Playback", "Scenarios", "MockServer",
+                "CassetteFormat", "Playback", "Scenarios", "MockServer", "Validation",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),

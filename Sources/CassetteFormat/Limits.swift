@@ -37,6 +37,10 @@ public enum Limits {
     /// so a session that never repeats a request cannot grow without bound.
     public static let maxCountedRequestsPerSession = 4_096
 
+    /// Violations one request's validation reports at most (20); a request that breaks more
+    /// rules gets the first 20, schema violations first.
+    public static let maxReportedViolations = 20
+
     /// Generations whose records `GET /generation?id=` keeps (10,000, about 5 MB); the oldest go
     /// first. `/credits` totals count every answer regardless.
     public static let maxGenerations = 10_000

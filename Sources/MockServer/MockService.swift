@@ -6,6 +6,7 @@ import NIOHTTP1
 import Playback
 import Scenarios
 import Synchronization
+import Validation
 
 /// The mock's behaviour, independent of the socket: given a complete request, which plan answers
 /// it. Resolution order (SPEC §3): admin; a scenario demanded by header or path; a matching cassette
@@ -54,6 +55,7 @@ public final class MockService: Sendable {
         journal = RequestJournal(byteLimit: configuration.journalBytes)
         sessions = SessionRoster(capacity: configuration.maxSessions)
         self.logger = logger
+        if configuration.validation != .off { _ = RequestValidator.openRouter }
     }
 
     /// Marks `session` used, evicting the least recently used sessions past `--max-sessions`: their
@@ -121,12 +123,13 @@ public final class MockService: Sendable {
         let session = routed.session ?? request.head.headers.first(name: "x-mockrouter-session") ?? "default"
         use(session)
         let redactor = configuration.redactor
+        let incoming = IncomingRequest(
+            method: request.method, path: routed.apiPath, query: query.map(redactor.redact),
+            body: redactor.redact(request.body), headers: request.head.headers.map { ($0.name, $0.value) })
         let context = RequestContext(
             request: request, rawPath: rawPath, query: query, routed: routed, session: session,
             fault: request.head.headers.first(name: HeaderFault.headerName).map(HeaderFault.parse),
-            incoming: IncomingRequest(
-                method: request.method, path: routed.apiPath, query: query.map(redactor.redact),
-                body: redactor.redact(request.body), headers: request.head.headers.map { ($0.name, $0.value) }))
+            incoming: incoming, violations: violations(of: incoming))
         let forward = {
             ForwardRequest(
                 method: request.method, path: APIPath.canonical(routed.apiPath), query: query,
@@ -165,12 +168,28 @@ public final class MockService: Sendable {
         let fault: Result<HeaderFault, HeaderFaultError>?
         /// The request as matching sees it (body redacted as recordings are).
         let incoming: IncomingRequest
+        /// What the request breaks of OpenRouter's request rules (empty with `--validate off`).
+        let violations: [Violation]
         var anthropic: Bool { Endpoint.isAnthropic(incoming.path) }
+    }
+
+    /// What `incoming` breaks of OpenRouter's request rules, when it is a POST to an inference
+    /// endpoint with a JSON object body and validation is on.
+    private func violations(of incoming: IncomingRequest) -> [Violation] {
+        let path = APIPath.canonical(incoming.path)
+        guard configuration.validation != .off, Endpoint.isInference(path), case .object = incoming.json else {
+            return []
+        }
+        let endpoint = String(path.dropFirst(APIPath.prefix.count + 1))
+        return RequestValidator.openRouter.violations(endpoint: endpoint, body: incoming.json ?? .null)
     }
 
     private func record(_ plan: PlaybackPlan, _ answer: JournalEntry.Answer, _ context: RequestContext) -> PlaybackPlan
     {
         var plan = plan
+        if configuration.validation == .warn && !context.violations.isEmpty {
+            plan.headers.append((Violation.warningHeader, Violation.warning(context.violations)))
+        }
         if (200..<300).contains(plan.status), case .success(let fault) = context.fault {
             let scenarioAnswer = if case .scenario = answer { true } else { false }
             if !(scenarioAnswer && fault.misbehaviour != nil) {
@@ -194,7 +213,7 @@ public final class MockService: Sendable {
             JournalEntry(
                 time: Date(), session: context.session, method: context.request.method, path: context.rawPath,
                 query: context.query, headers: context.request.head.headers, body: context.request.body,
-                status: plan.status, answer: answer))
+                status: plan.status, answer: answer, violations: context.violations))
         return plan
     }
 
@@ -284,6 +303,16 @@ public final class MockService: Sendable {
                 ErrorResponse(
                     status: 400, message: "MockRouter: X-MockRouter-Fault: \(problem.message)",
                     metadata: [("error_type", .string("invalid_request"))]), context)
+        }
+        if configuration.validation == .strict && !context.violations.isEmpty {
+            return fail(
+                "invalid_request",
+                ErrorResponse(
+                    status: 400, message: Violation.summary(context.violations),
+                    metadata: [
+                        ("error_type", .string("invalid_request")),
+                        ("violations", .array(context.violations.map(\.jsonValue))),
+                    ]), context)
         }
         if Endpoint.isInference(incoming.path), let refused = refuseOverQuota(configuration.quota, context) {
             return refused

@@ -1,6 +1,7 @@
 import CassetteFormat
 import NIOCore
 import Scenarios
+import Validation
 
 /// How a server listens and plays.
 public struct ServerConfiguration: Sendable {
@@ -33,6 +34,8 @@ public struct ServerConfiguration: Sendable {
     /// Whether a replayed recording carries a fresh generation id and `created` (the default) or
     /// the recorded ones (`--replay-ids`).
     public var replayIDs: ReplayIDs = .fresh
+    /// What happens to a request that breaks OpenRouter's request rules (`--validate`).
+    public var validation: ValidationMode = .warn
     /// What recordings are scrubbed with; incoming requests are matched through it too.
     public var redactor: Redactor = .standard
 

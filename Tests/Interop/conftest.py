@@ -8,6 +8,7 @@ Env:  MOCKROUTER_BIN        binary to test (default .build/debug/mockrouter)
 
 from __future__ import annotations
 
+import json
 import os
 import queue
 import re
@@ -158,7 +159,18 @@ def base_url(mockrouter: MockRouterProcess) -> str:
 
 
 @pytest.fixture(autouse=True)
-def reset_mock(base_url: str) -> None:
-    """Rewind recorded sequences and clear the journal before every test."""
+def reset_mock(base_url: str, request) -> None:
+    """Rewind recorded sequences and clear the journal before every test. With
+    MOCKROUTER_VALIDATION_REPORT=PATH, append to PATH (JSON Lines) every request of the test that
+    the shared server's validation (`--validate warn`, the default) found fault with."""
     r = httpx.post(base_url + "/__admin/reset", timeout=10)
     assert 200 <= r.status_code < 300, f"POST /__admin/reset -> {r.status_code}: {r.text[:500]}"
+    yield
+    report = os.environ.get("MOCKROUTER_VALIDATION_REPORT")
+    if report:
+        entries = httpx.get(base_url + "/__admin/requests", timeout=10).json()["requests"]
+        with open(report, "a") as out:
+            for entry in entries:
+                if entry.get("violations"):
+                    out.write(json.dumps({"test": request.node.nodeid, "path": entry["path"],
+                                          "violations": entry["violations"]}) + "\n")

@@ -1,6 +1,7 @@
 import CassetteFormat
 import Foundation
 import NIOHTTP1
+import Validation
 
 /// One request the server answered, for `GET /__admin/requests`.
 public struct JournalEntry: Sendable {
@@ -45,6 +46,8 @@ public struct JournalEntry: Sendable {
     public let body: [UInt8]
     public let status: Int
     public let answer: Answer
+    /// What the request broke of OpenRouter's request rules (`--validate warn|strict`).
+    public var violations: [Violation] = []
 
     /// The entry as `GET /__admin/requests` shows it: secret headers and key-shaped strings in
     /// the query and body replaced by `redactor`'s marker.
@@ -90,6 +93,7 @@ public struct JournalEntry: Sendable {
         }
         pairs += [
             ("source", .string(source)), ("interaction", interaction), ("scenario", scenario), ("reason", reason),
+            ("violations", .array(violations.map(\.jsonValue))),
         ]
         return .object(pairs)
     }

@@ -8,6 +8,7 @@ import NIOPosix
 import Playback
 import RecordingProxy
 import Scenarios
+import Validation
 
 /// `mockrouter serve`: the mock OpenRouter server.
 struct ServeCommand: AsyncParsableCommand {
@@ -66,6 +67,13 @@ struct ServeCommand: AsyncParsableCommand {
             "fresh: each replayed answer carries a new generation id and created time, answered by /generation. recorded: the recorded bytes exactly."
     )
     var replayIDs = ServerConfiguration.ReplayIDs.fresh
+
+    @Option(
+        name: .customLong("validate"),
+        help:
+            "Check requests against OpenRouter's request schemas and rules. warn: answer with an X-MockRouter-Warning header; strict: OpenRouter's 400 naming the JSON path; off: no checks."
+    )
+    var validation = ValidationMode.warn
 
     @Option(help: "Require this API key (Authorization: Bearer KEY); others get OpenRouter's 401.")
     var requireKey: String?
@@ -126,6 +134,7 @@ struct ServeCommand: AsyncParsableCommand {
         limits.apply(to: &configuration)
         configuration.quota = quota.quota
         configuration.replayIDs = replayIDs
+        configuration.validation = validation
         let group = MultiThreadedEventLoopGroup(numberOfThreads: configuration.threads)
         var forwarder: RecordingForwarder?
         var mode = ServingMode.replay
@@ -211,3 +220,4 @@ struct CommandFailure: Error, CustomStringConvertible {
 }
 
 extension ServerConfiguration.ReplayIDs: ExpressibleByArgument {}
+extension ValidationMode: ExpressibleByArgument {}

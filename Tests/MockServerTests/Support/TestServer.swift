@@ -4,6 +4,7 @@ import Logging
 import MockServer
 import Playback
 import Scenarios
+import Validation
 
 /// Starts an in-process server on a free port for one test and stops it afterwards.
 enum TestServer {
@@ -15,7 +16,8 @@ enum TestServer {
     static func with<T>(
         cassettes: [String] = [bundledCassettes], scenarios: [String] = [], speed: Double = 0,
         maxBodyBytes: Int = 10 * 1024 * 1024, requiredKey: String? = nil, quota: Quota? = nil,
-        replayIDs: ServerConfiguration.ReplayIDs = .fresh, _ body: (MockServer) async throws -> T
+        replayIDs: ServerConfiguration.ReplayIDs = .fresh, validation: ValidationMode = .warn,
+        _ body: (MockServer) async throws -> T
     ) async throws -> T {
         var logger = Logger(label: "test")
         logger.logLevel = .critical
@@ -24,6 +26,7 @@ enum TestServer {
             host: "127.0.0.1", port: 0, speed: speed, maxBodyBytes: maxBodyBytes, requiredKey: requiredKey, threads: 2)
         configuration.quota = quota
         configuration.replayIDs = replayIDs
+        configuration.validation = validation
         let library = try ScenarioLibrary.load(paths: scenarios, skipBad: false)
         let server = try await MockServer.start(
             service: MockService(configuration: configuration, catalog: catalog, scenarios: library, logger: logger))
