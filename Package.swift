@@ -73,6 +73,7 @@ let package = Package(
                 "BundledDefaults", "CassetteFormat", "Playback", "Dialects", "Scenarios", "MockServer",
                 "RecordingProxy", "Validation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

@@ -41,6 +41,10 @@ public enum Limits {
     /// rules gets the first 20, schema violations first.
     public static let maxReportedViolations = 20
 
+    /// Stalled answers the verdict watches at once (1,000, the latest), for
+    /// `stalled-stream-not-abandoned`.
+    public static let maxWatchedStalls = 1_000
+
     /// Generations whose records `GET /generation?id=` keeps (10,000, about 5 MB); the oldest go
     /// first. `/credits` totals count every answer regardless.
     public static let maxGenerations = 10_000

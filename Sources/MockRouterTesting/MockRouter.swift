@@ -46,6 +46,12 @@ public struct MockRouter: Sendable {
         requests().filter(\.isMiss)
     }
 
+    /// What MockRouter found about how the client behaved in this session, with the default
+    /// thresholds (docs/verdict.md).
+    public func verdict() -> Verdict {
+        Verdict(service.verdict(session: session))
+    }
+
     /// Rewinds this session's scenario steps and recorded sequences and clears its journal.
     public func reset() {
         service.reset(session: session)

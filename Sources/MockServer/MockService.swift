@@ -23,6 +23,8 @@ public final class MockService: Sendable {
     let scenarioResponder: ScenarioResponder
     let generations = GenerationRegistry()
     let quotas = QuotaWindows()
+    /// Stalled answers, watched for how long their clients held them (the verdict).
+    let stalls = StallLog()
     let journal: RequestJournal
     let sessions: SessionRoster
     let startedAt = Date()
@@ -65,6 +67,7 @@ public final class MockService: Sendable {
             replayer.reset(session: evicted)
             scenarios.forget(session: evicted)
             generations.forget(session: evicted)
+            stalls.reset(session: evicted)
             journal.record(
                 JournalEntry(
                     time: Date(), session: evicted, method: "-", path: "-", query: nil, headers: HTTPHeaders(),
@@ -76,6 +79,28 @@ public final class MockService: Sendable {
     /// (the latest 10,000, with at most `--journal-bytes` of bodies, are kept).
     public func requests(session: String?) -> [JournalEntry] {
         journal.entries(session: session)
+    }
+
+    /// The verdict on the client from the journal, of `session` or of every session when `nil`, as
+    /// `GET /__admin/verdict` answers it with the default thresholds.
+    public func verdict(session: String?) -> JSONValue { verdict(session: session, thresholds: VerdictThresholds()) }
+
+    func verdict(session: String?, thresholds: VerdictThresholds) -> JSONValue {
+        let entries = journal.entries(session: session)
+        let judge = ClientVerdict(
+            thresholds: thresholds, redactor: configuration.redactor,
+            scenario: { [scenarios] name, session in scenarios.scenario(named: name, session: session) })
+        let findings = judge.findings(entries: entries, stalls: stalls.watches(session: session))
+        let counts = Finding.Severity.allCases.map { severity in
+            (severity.rawValue, JSONValue.int(findings.filter { $0.severity == severity }.count))
+        }
+        return .object([
+            ("session", session.map(JSONValue.string) ?? .null),
+            ("requests", .int(entries.filter(\.isInference).count)),
+            ("counts", .object(counts)),
+            ("findings", .array(findings.map { $0.jsonValue(redactor: configuration.redactor) })),
+            ("thresholds", thresholds.jsonValue),
+        ])
     }
 
     /// Adds or replaces a scenario at run time, for every session or for `session` only; returns
@@ -93,6 +118,7 @@ public final class MockService: Sendable {
         replayer.reset(session: session)
         scenarios.reset(session: session)
         journal.reset(session: session)
+        stalls.reset(session: session)
         if let session {
             generations.forget(session: session)
         } else {
@@ -209,11 +235,20 @@ public final class MockService: Sendable {
                 plan = faulted
             }
         }
+        let now = Date()
+        if case .fault(.stallForever) = plan.steps.last {
+            let watch = StallWatch(session: context.session, path: context.rawPath, answered: now)
+            stalls.add(watch)
+            plan.stallObserver = watch
+        }
         journal.record(
             JournalEntry(
-                time: Date(), session: context.session, method: context.request.method, path: context.rawPath,
+                time: now, session: context.session, method: context.request.method, path: context.rawPath,
                 query: context.query, headers: context.request.head.headers, body: context.request.body,
-                status: plan.status, answer: answer, violations: context.violations))
+                status: plan.status, answer: answer, violations: context.violations,
+                retryAfterSeconds: plan.headers.first { $0.0.lowercased() == "retry-after" }.flatMap {
+                    Double($0.1).flatMap { $0.isFinite && $0 >= 0 ? $0 : nil }
+                }))
         return plan
     }
 

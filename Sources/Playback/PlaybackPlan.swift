@@ -29,6 +29,8 @@ public struct PlaybackPlan: Sendable {
     /// The `Content-Length` to announce when it is not the sum of the byte steps: a fault that cuts
     /// a non-stream body short still announces the whole body, so the client sees it incomplete.
     public var declaredLength: Int?
+    /// Told when an endless stall at the end of the plan begins and when the connection ends.
+    public var stallObserver: (any StallObserver)?
 
     public init(
         status: Int, headers: [(String, String)], framing: Framing, headOffsetMs: Double = 0, steps: [PlaybackStep]

@@ -11,9 +11,12 @@ struct MockRouterCommand: AsyncParsableCommand {
             record    recording proxy in front of a real upstream, writing cassettes
             cassette  inspect, verify, pack and unpack cassette files
             scenario  check scenario files and print the exact bytes they render to
+            verdict   a running server's findings about how the client behaved (CI exit code)
             """,
         version: MockService.version,
-        subcommands: [ServeCommand.self, RecordCommand.self, CassetteCommand.self, ScenarioCommand.self])
+        subcommands: [
+            ServeCommand.self, RecordCommand.self, CassetteCommand.self, ScenarioCommand.self, VerdictCommand.self,
+        ])
 
     /// ArgumentParser's entry point, with one step first: `serve` and `record` block SIGINT and
     /// SIGTERM on the main thread before any other thread exists, so every thread inherits the

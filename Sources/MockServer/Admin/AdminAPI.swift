@@ -26,6 +26,13 @@ struct AdminAPI {
             let redactor = service.configuration.redactor
             return .json(
                 status: 200, body: .object([("requests", .array(entries.map { $0.jsonValue(redactor: redactor) }))]))
+        case ("GET", "/__admin/verdict"):
+            switch VerdictThresholds.parse({ AdminAPI.parameter($0, in: query) }) {
+            case .success(let thresholds):
+                return .json(status: 200, body: service.verdict(session: session, thresholds: thresholds))
+            case .failure(let problem):
+                return ErrorResponse(status: 400, message: "MockRouter: /__admin/verdict: \(problem.message)").plan
+            }
         case ("POST", "/__admin/reset"):
             service.reset(session: session)
             return .json(status: 200, body: .object([("reset", .string(session ?? "all sessions"))]))
@@ -37,7 +44,7 @@ struct AdminAPI {
             let listed = session.map { service.scenarios.all(session: $0) } ?? service.scenarios.all
             return .json(status: 200, body: .object([("scenarios", .array(listed.map(AdminAPI.summary)))]))
         case (_, "/__admin/health"), (_, "/__admin/requests"), (_, "/__admin/cassettes"), (_, "/__admin/reset"),
-            (_, "/__admin/scenarios"):
+            (_, "/__admin/scenarios"), (_, "/__admin/verdict"):
             let allowed = path == "/__admin/reset" ? "POST" : path == "/__admin/scenarios" ? "GET, POST" : "GET"
             return ErrorResponse(
                 status: 405, message: "\(method) is not allowed on \(path); use \(allowed)",
@@ -47,7 +54,7 @@ struct AdminAPI {
             return ErrorResponse(
                 status: 404,
                 message:
-                    "Unknown admin endpoint \(path). Known: GET /__admin/health, GET /__admin/requests, POST /__admin/reset, GET /__admin/cassettes, GET and POST /__admin/scenarios"
+                    "Unknown admin endpoint \(path). Known: GET /__admin/health, GET /__admin/requests, GET /__admin/verdict, POST /__admin/reset, GET /__admin/cassettes, GET and POST /__admin/scenarios"
             ).plan
         }
     }

@@ -61,6 +61,7 @@ final class PlaybackWriter {
 
     /// Stops any pending step; used when the connection goes away.
     func cancel() {
+        plan.stallObserver?.connectionEnded()
         cancelled = true
         scheduled?.cancel()
         scheduled = nil
@@ -167,7 +168,7 @@ final class PlaybackWriter {
                 }
             }
         case .stallForever:
-            break
+            plan.stallObserver?.stallBegan()
         }
     }
 }

@@ -48,6 +48,8 @@ public struct JournalEntry: Sendable {
     public let answer: Answer
     /// What the request broke of OpenRouter's request rules (`--validate warn|strict`).
     public var violations: [Violation] = []
+    /// The answer's `Retry-After`, in seconds, when it had one.
+    public var retryAfterSeconds: Double?
 
     /// The entry as `GET /__admin/requests` shows it: secret headers and key-shaped strings in
     /// the query and body replaced by `redactor`'s marker.
@@ -94,8 +96,26 @@ public struct JournalEntry: Sendable {
         pairs += [
             ("source", .string(source)), ("interaction", interaction), ("scenario", scenario), ("reason", reason),
             ("violations", .array(violations.map(\.jsonValue))),
+            ("retry_after", retryAfterSeconds.map { .number(Self.lexeme($0)) } ?? .null),
         ]
         return .object(pairs)
+    }
+
+    /// The entry as a verdict finding cites it: when, which session, the request line, what
+    /// answered and with which status.
+    func summary(redactor: Redactor) -> JSONValue {
+        var pairs: [(String, JSONValue)] = [
+            ("time", .string(time.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true)))),
+            ("session", .string(session)), ("method", .string(method)),
+            ("path", .string(path)), ("status", .int(status)), ("answered", .string(answer.summary)),
+        ]
+        if let retryAfterSeconds { pairs.append(("retry_after", .number(Self.lexeme(retryAfterSeconds)))) }
+        return .object(pairs)
+    }
+
+    /// A number as JSON writes it: whole numbers without a fraction.
+    private static func lexeme(_ value: Double) -> String {
+        value.rounded() == value && abs(value) < 1e15 ? String(Int(value)) : String(value)
     }
 
     /// The body as parsed JSON when it is JSON, else as text, else `null` when empty.

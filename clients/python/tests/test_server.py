@@ -194,3 +194,25 @@ def test_a_file_that_is_not_a_program_reports_why_it_cannot_run(tmp_path: Path) 
     assert raised.value.returncode is None
     assert "cannot run mockrouter: [Errno 8] Exec format error" in str(raised.value)
     assert "the process did not start" in str(raised.value)
+
+
+def test_verdict_names_what_a_bad_client_did(server: MockRouter) -> None:
+    """A hand-written loop that retries a 429 at once, with a parameter out of range: the session's
+    verdict names both, and a well-behaved session of the same server has nothing above info."""
+    import httpx
+
+    bad = server.session(scenario="rate-limit")
+    for _ in range(3):
+        httpx.post(bad.base_url + "/chat/completions", json={"model": "m", "messages": QUESTION, "top_p": 3})
+    verdict = bad.verdict()
+    codes = sorted({finding["code"] for finding in verdict["findings"]})
+    assert codes == ["invalid-request", "missing-attribution", "retry-after-ignored"], verdict
+    assert verdict["counts"]["error"] == 5 and verdict["requests"] == 3
+    ignored = next(f for f in verdict["findings"] if f["code"] == "retry-after-ignored")
+    assert [e["status"] for e in ignored["entries"]] == [429, 429] and ignored["entries"][0]["retry_after"] == 1
+
+    good = server.session(scenario="rate-limit")
+    assert chat(good.base_url, max_retries=2, default_headers={"X-Title": "tests"}) == (
+        "Thanks for waiting! Here is your answer: yes, that works.")
+    assert good.verdict()["findings"] == []
+    assert server.verdict(session=good.id, stall_bound=5)["thresholds"]["stall_bound"] == 5

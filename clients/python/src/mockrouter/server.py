@@ -243,6 +243,15 @@ class MockRouter:
         answer = self._admin("GET", "/__admin/requests", _admin.session_query(session))
         return [RecordedRequest.from_json(entry) for entry in answer["requests"]]
 
+    def verdict(self, session: str | None = None, **thresholds: float) -> dict[str, Any]:
+        """``GET /__admin/verdict``: findings about how the client behaved (docs/verdict.md), for
+        every session or one. Thresholds by their API names, e.g. ``stall_bound=5``,
+        ``max_retries=3``. Returns ``{"session", "requests", "counts", "findings", "thresholds"}``;
+        each finding has ``code``, ``severity`` (``info``/``warning``/``error``), ``explanation``
+        and the journal ``entries`` that prove it."""
+        query = _admin.session_query(session) | {name: str(value) for name, value in thresholds.items()}
+        return self._admin("GET", "/__admin/verdict", query)
+
     def add_scenario(self, spec: Mapping[str, Any] | str, session: str | None = None) -> dict[str, Any]:
         """Add (or replace) a scenario: a dict (sent as JSON) or YAML text (sent as is).
 

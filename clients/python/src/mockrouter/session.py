@@ -54,6 +54,10 @@ class Session:
         """Add a scenario that only this session sees (see ``MockRouter.add_scenario``)."""
         return self.server.add_scenario(spec, session=self.id)
 
+    def verdict(self, **thresholds: float) -> dict[str, Any]:
+        """This session's verdict: findings about how the client behaved (see ``MockRouter.verdict``)."""
+        return self.server.verdict(session=self.id, **thresholds)
+
     def reset(self) -> dict[str, Any]:
         """Rewind this session's sequences and steps and clear its journal."""
         return self.server.reset(session=self.id)
