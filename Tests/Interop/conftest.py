@@ -161,16 +161,20 @@ def base_url(mockrouter: MockRouterProcess) -> str:
 @pytest.fixture(autouse=True)
 def reset_mock(base_url: str, request) -> None:
     """Rewind recorded sequences and clear the journal before every test. With
-    MOCKROUTER_VALIDATION_REPORT=PATH, append to PATH (JSON Lines) every request of the test that
-    the shared server's validation (`--validate warn`, the default) found fault with."""
+    MOCKROUTER_SUITE_REPORT=PATH, append to PATH (JSON Lines) what the shared server thought of
+    each test's traffic: the requests its validation (`--validate warn`, the default) found fault
+    with, and the verdict's findings above `info` (docs/verdict.md)."""
     r = httpx.post(base_url + "/__admin/reset", timeout=10)
     assert 200 <= r.status_code < 300, f"POST /__admin/reset -> {r.status_code}: {r.text[:500]}"
     yield
-    report = os.environ.get("MOCKROUTER_VALIDATION_REPORT")
+    report = os.environ.get("MOCKROUTER_SUITE_REPORT")
     if report:
         entries = httpx.get(base_url + "/__admin/requests", timeout=10).json()["requests"]
+        findings = httpx.get(base_url + "/__admin/verdict", timeout=10).json()["findings"]
         with open(report, "a") as out:
-            for entry in entries:
-                if entry.get("violations"):
-                    out.write(json.dumps({"test": request.node.nodeid, "path": entry["path"],
-                                          "violations": entry["violations"]}) + "\n")
+            out.write(json.dumps({
+                "test": request.node.nodeid,
+                "requests": len(entries),
+                "violations": [{"path": e["path"], "violations": e["violations"]} for e in entries if e.get("violations")],
+                "findings": [f for f in findings if f["severity"] != "info"],
+            }) + "\n")
