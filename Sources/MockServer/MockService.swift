@@ -405,7 +405,7 @@ public final class MockService: Sendable {
                 GenerationRecord(replayed: generation, identity: generation.sites.template), session: session)
             return entry.plan
         }
-        var random = SystemRandomNumberGenerator()
+        var random = SeededRandom(seed: UInt64.random(in: .min ... .max))
         let identity = generation.freshIdentity(using: &random)
         generations.record(GenerationRecord(replayed: generation, identity: identity), session: session)
         return generation.sites.stamp(identity, on: entry.plan)

@@ -21,11 +21,20 @@ public struct PlaybackPlan: Sendable {
     public var headOffsetMs: Double
     /// The body, step by step, as timed playback sends it (one write per frame).
     public var steps: [PlaybackStep] {
-        didSet { (steps, coalescedSteps) = PlaybackPlan.coalesce(steps) }
+        get { slicedSteps }
+        set { (slicedSteps, coalescedSteps, slicePositions) = PlaybackPlan.coalesce(newValue) }
     }
+    private var slicedSteps: [PlaybackStep] = []
     /// The same body for `--speed 0`: each run of byte steps joined into one buffer (one write, one
     /// chunk). `steps` holds slices of these buffers, so the bytes are stored once.
     public private(set) var coalescedSteps: [PlaybackStep] = []
+    /// For each byte step in order: the index of the joined step holding it and where it starts.
+    private var slicePositions: [SlicePosition] = []
+
+    struct SlicePosition {
+        let joined: Int
+        let start: Int
+    }
     /// The `Content-Length` to announce when it is not the sum of the byte steps: a fault that cuts
     /// a non-stream body short still announces the whole body, so the client sees it incomplete.
     public var declaredLength: Int?
@@ -39,19 +48,49 @@ public struct PlaybackPlan: Sendable {
         self.headers = headers.filter { !PlaybackPlan.isFramingHeader($0.0) }
         self.framing = framing
         self.headOffsetMs = headOffsetMs
-        (self.steps, coalescedSteps) = PlaybackPlan.coalesce(steps)
+        (slicedSteps, coalescedSteps, slicePositions) = PlaybackPlan.coalesce(steps)
+    }
+
+    /// Rewrites bytes of the body in place, keeping every length: `edit` gets each joined byte
+    /// step of `coalescedSteps` (its index and buffer), and `steps` are re-pointed at slices of the
+    /// edited buffers, so both forms stay one copy of the bytes. A buffer `edit` leaves alone is
+    /// not copied.
+    public mutating func editBytes(_ edit: (_ joinedIndex: Int, _ buffer: inout ByteBuffer) -> Void) {
+        var joined = coalescedSteps
+        for index in joined.indices {
+            guard case .bytes(var buffer, let offset) = joined[index] else { continue }
+            edit(index, &buffer)
+            joined[index] = .bytes(buffer, offsetMs: offset)
+        }
+        var sliced = slicedSteps
+        var byteStep = 0
+        for index in sliced.indices {
+            guard case .bytes(let old, let offset) = sliced[index], byteStep < slicePositions.count else { continue }
+            let position = slicePositions[byteStep]
+            byteStep += 1
+            guard case .bytes(let whole, _) = joined[position.joined],
+                let slice = whole.getSlice(at: whole.readerIndex + position.start, length: old.readableBytes)
+            else { continue }
+            sliced[index] = .bytes(slice, offsetMs: offset)
+        }
+        coalescedSteps = joined
+        slicedSteps = sliced
     }
 
     /// Joins each run of consecutive byte steps into one buffer, and returns the steps re-pointed
     /// at slices of those buffers together with the joined steps.
-    static func coalesce(_ steps: [PlaybackStep]) -> (sliced: [PlaybackStep], joined: [PlaybackStep]) {
+    static func coalesce(_ steps: [PlaybackStep]) -> (
+        sliced: [PlaybackStep], joined: [PlaybackStep], positions: [SlicePosition]
+    ) {
         var sliced: [PlaybackStep] = []
         var joined: [PlaybackStep] = []
+        var positions: [SlicePosition] = []
         sliced.reserveCapacity(steps.count)
         var run: [(ByteBuffer, Double)] = []
         func flushRun() {
             guard !run.isEmpty else { return }
             guard run.count > 1 else {
+                positions.append(SlicePosition(joined: joined.count, start: 0))
                 sliced.append(.bytes(run[0].0, offsetMs: run[0].1))
                 joined.append(.bytes(run[0].0, offsetMs: run[0].1))
                 run = []
@@ -66,6 +105,7 @@ public struct PlaybackPlan: Sendable {
                 whole.writeBuffer(&copy)
             }
             for ((buffer, offset), start) in zip(run, starts) {
+                positions.append(SlicePosition(joined: joined.count, start: start))
                 sliced.append(.bytes(whole.getSlice(at: start, length: buffer.readableBytes)!, offsetMs: offset))
             }
             joined.append(.bytes(whole, offsetMs: run[0].1))
@@ -81,7 +121,7 @@ public struct PlaybackPlan: Sendable {
             }
         }
         flushRun()
-        return (sliced, joined)
+        return (sliced, joined, positions)
     }
 
     /// The `Content-Length` announced: the declared length, else the total of the byte steps.

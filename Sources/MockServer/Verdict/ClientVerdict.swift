@@ -58,10 +58,12 @@ struct ClientVerdict {
     /// What the attempts of one request (same session, path and body, oldest first) show.
     private func retryFindings(_ attempts: [JournalEntry]) -> [Finding] {
         var found: [Finding] = []
-        var retries: [JournalEntry] = []
+        var retries: [(attempt: Int, entry: JournalEntry)] = []
         var chain: [JournalEntry] = []
         var storm: Finding?
-        for (previous, current) in zip(attempts, attempts.dropFirst()) {
+        for index in attempts.indices.dropFirst() {
+            let previous = attempts[index - 1]
+            let current = attempts[index]
             let gap = current.time.timeIntervalSince(previous.time)
             if let wait = previous.retryAfterSeconds, Self.retryable.contains(previous.status),
                 gap < wait - thresholds.retryAfterSlackSeconds
@@ -84,21 +86,23 @@ struct ClientVerdict {
                 chain = []
                 continue
             }
-            retries.append(current)
-            let recent = retries.filter { current.time.timeIntervalSince($0.time) <= thresholds.retryWindowSeconds }
-            if storm == nil && recent.count > thresholds.maxRetries {
+            retries.append((index, current))
+            let recent = retries.filter {
+                current.time.timeIntervalSince($0.entry.time) <= thresholds.retryWindowSeconds
+            }
+            if storm == nil, recent.count > thresholds.maxRetries, let first = recent.first {
                 storm = Finding(
                     code: .retryStorm,
                     explanation:
                         "\(recent.count) retries of one request within \(Self.seconds(thresholds.retryWindowSeconds)) (more than \(thresholds.maxRetries))",
-                    entries: [previous] + recent)
+                    entries: [attempts[first.attempt - 1]] + recent.map(\.entry))
             }
             chain = previous.retryAfterSeconds == nil ? (chain.isEmpty ? [previous] : chain) + [current] : []
-            if storm == nil && chain.count > thresholds.backoffChain && !Self.backsOff(chain) {
+            if storm == nil && chain.count - 1 > thresholds.backoffChain && !backsOff(chain) {
                 storm = Finding(
                     code: .retryStorm,
                     explanation:
-                        "\(chain.count - 1) retries in a row with no backoff: the waits (\(Self.gaps(chain))) do not grow",
+                        "\(chain.count - 1) retries in a row with no backoff: the waits (\(Self.gaps(chain))) stay short and do not grow",
                     entries: chain)
             }
         }
@@ -114,11 +118,14 @@ struct ClientVerdict {
         return found
     }
 
-    /// Whether each wait between the attempts of `chain` is longer than the one before it (with
-    /// 10 % slack for jitter).
-    static func backsOff(_ chain: [JournalEntry]) -> Bool {
+    /// Whether the waits between the attempts of `chain` back off: they average at least
+    /// `backoffFloorSeconds`, or the last is more than twice the first. (Judging every step would
+    /// flag the SDKs: their jitter of up to a second makes early waits shrink now and then.)
+    func backsOff(_ chain: [JournalEntry]) -> Bool {
         let waits = zip(chain, chain.dropFirst()).map { $1.time.timeIntervalSince($0.time) }
-        return zip(waits, waits.dropFirst()).allSatisfy { earlier, later in later > earlier * 1.1 }
+        guard let first = waits.first, let last = waits.last else { return true }
+        let average = waits.reduce(0, +) / Double(waits.count)
+        return average >= thresholds.backoffFloorSeconds || last > first * 2
     }
 
     /// Whether `entry` came from a scenario step that a retry gets past: a later step that
@@ -165,7 +172,7 @@ struct ClientVerdict {
                 Finding(
                     code: .missingAttribution,
                     explanation:
-                        "no request of session \(session) sends HTTP-Referer or X-Title (OpenRouter's app attribution)",
+                        "no request of session \(session) sends HTTP-Referer, X-Title or X-OpenRouter-Title (OpenRouter's app attribution)",
                     entries: [$0])
             }
         }

@@ -6,9 +6,11 @@ struct VerdictThresholds: Sendable, Equatable {
     /// More retries of one request than this within `retryWindowSeconds` is a storm (5).
     var maxRetries = 5
     var retryWindowSeconds = 10.0
-    /// Retries in a row, after errors with no `Retry-After`, whose intervals do not grow are a storm
-    /// without backoff from this many on (3).
+    /// More retries in a row than this, after errors with no `Retry-After`, whose waits stay
+    /// short and do not grow are a storm without backoff (3).
     var backoffChain = 3
+    /// Waits that average at least this long count as backing off, grow or not (1 s).
+    var backoffFloorSeconds = 1.0
     /// How long a client may hold a stalled stream open before it should give up (30 s).
     var stallBoundSeconds = 30.0
     /// The same request again within this after a success, with no error between, is a
@@ -25,13 +27,17 @@ struct VerdictThresholds: Sendable, Equatable {
     var jsonValue: JSONValue {
         .object([
             ("max_retries", .int(maxRetries)), ("retry_window", .number(String(retryWindowSeconds))),
-            ("backoff_chain", .int(backoffChain)), ("stall_bound", .number(String(stallBoundSeconds))),
+            ("backoff_chain", .int(backoffChain)),
+            ("backoff_floor", .number(String(backoffFloorSeconds))),
+            ("stall_bound", .number(String(stallBoundSeconds))),
             ("duplicate_window", .number(String(duplicateWindowSeconds))),
         ])
     }
 
     /// The query parameters, each naming a threshold.
-    static let parameters = ["max_retries", "retry_window", "backoff_chain", "stall_bound", "duplicate_window"]
+    static let parameters = [
+        "max_retries", "retry_window", "backoff_chain", "backoff_floor", "stall_bound", "duplicate_window",
+    ]
 
     /// The defaults with `value(NAME)` applied for each parameter present; an error message when
     /// a value is not a number in range.
@@ -54,6 +60,7 @@ struct VerdictThresholds: Sendable, Equatable {
             case "max_retries": thresholds.maxRetries = Int(number)
             case "retry_window": thresholds.retryWindowSeconds = number
             case "backoff_chain": thresholds.backoffChain = Int(number)
+            case "backoff_floor": thresholds.backoffFloorSeconds = number
             case "stall_bound": thresholds.stallBoundSeconds = number
             default: thresholds.duplicateWindowSeconds = number
             }

@@ -18,6 +18,7 @@ public struct IdentitySites: Sendable {
     }
 
     private struct Site: Sendable {
+        /// The index of the joined byte step (`PlaybackPlan.coalescedSteps`) holding it.
         let step: Int
         let offset: Int
         let kind: Kind
@@ -38,7 +39,8 @@ public struct IdentitySites: Sendable {
 
     static let suffixLength = 10
 
-    /// Finds `template`'s values in `plan`: the generation id, its lowercased suffix (unless
+    /// Finds `template`'s values in `plan` (in its joined byte steps, so a stamp writes each value
+    /// once for both forms of the body): the generation id, its lowercased suffix (unless
     /// `responsesItemIDs` is false: a recording's item ids are not derived from it), `"created"`
     /// and `"created_at"` numbers, and each tool-call tail, in every byte step and in the headers.
     public init(locating template: AnswerIdentity, in plan: PlaybackPlan, responsesItemIDs: Bool = true) {
@@ -56,7 +58,7 @@ public struct IdentitySites: Sendable {
             patterns.append((Array(tail.utf8), .toolCallTail(index), 0))
         }
         var sites: [Site] = []
-        for (stepIndex, step) in plan.steps.enumerated() {
+        for (stepIndex, step) in plan.coalescedSteps.enumerated() {
             guard case .bytes(let buffer, _) = step else { continue }
             buffer.withUnsafeReadableBytes { bytes in
                 for (pattern, kind, skip) in patterns {
@@ -83,22 +85,22 @@ public struct IdentitySites: Sendable {
         let suffix = Array(String(identity.generationTail.suffix(Self.suffixLength)).lowercased().utf8)
         let created = Array(String(identity.created).utf8)
         let toolTails = identity.toolCallTails.map { Array($0.utf8) }
-        var steps = plan.steps
-        for site in sites {
-            guard case .bytes(var buffer, let offsetMs) = steps[site.step] else { continue }
-            let bytes: [UInt8]
-            switch site.kind {
-            case .generationID: bytes = generationID
-            case .lowercasedSuffix: bytes = suffix
-            case .created: bytes = created
-            case .toolCallTail(let call):
-                guard call < toolTails.count else { continue }
-                bytes = toolTails[call]
+        var next = 0
+        plan.editBytes { joinedIndex, buffer in
+            while next < sites.count && sites[next].step < joinedIndex { next += 1 }
+            while next < sites.count && sites[next].step == joinedIndex {
+                let site = sites[next]
+                next += 1
+                switch site.kind {
+                case .generationID: buffer.setBytes(generationID, at: buffer.readerIndex + site.offset)
+                case .lowercasedSuffix: buffer.setBytes(suffix, at: buffer.readerIndex + site.offset)
+                case .created: buffer.setBytes(created, at: buffer.readerIndex + site.offset)
+                case .toolCallTail(let call) where call < toolTails.count:
+                    buffer.setBytes(toolTails[call], at: buffer.readerIndex + site.offset)
+                case .toolCallTail: break
+                }
             }
-            buffer.setBytes(bytes, at: buffer.readerIndex + site.offset)
-            steps[site.step] = .bytes(buffer, offsetMs: offsetMs)
         }
-        plan.steps = steps
         return plan
     }
 

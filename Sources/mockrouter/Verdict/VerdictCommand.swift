@@ -42,9 +42,12 @@ struct VerdictCommand: AsyncParsableCommand {
     var retryWindow: Double?
 
     @Option(
-        help: "Retries in a row without growing waits, after errors with no Retry-After, that make a storm (default 3)."
+        help: "More retries in a row than this, with short waits that do not grow, make a storm (default 3)."
     )
     var backoffChain: Int?
+
+    @Option(help: "Waits that average at least this many seconds count as backing off (default 1).")
+    var backoffFloor: Double?
 
     @Option(help: "Seconds a client may hold a stalled stream open (default 30).")
     var stallBound: Double?
@@ -101,7 +104,8 @@ struct VerdictCommand: AsyncParsableCommand {
         }
         let numbers: [(String, String?)] = [
             ("max_retries", maxRetries.map(String.init)), ("retry_window", retryWindow.map { String($0) }),
-            ("backoff_chain", backoffChain.map(String.init)), ("stall_bound", stallBound.map { String($0) }),
+            ("backoff_chain", backoffChain.map(String.init)), ("backoff_floor", backoffFloor.map { String($0) }),
+            ("stall_bound", stallBound.map { String($0) }),
             ("duplicate_window", duplicateWindow.map { String($0) }),
         ]
         for (name, value) in numbers { if let value { query.append("\(name)=\(value)") } }
