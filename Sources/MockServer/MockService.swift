@@ -236,7 +236,7 @@ public final class MockService: Sendable {
             }
         }
         let now = Date()
-        if case .fault(.stallForever) = plan.steps.last {
+        if plan.endsInEndlessStall {
             let watch = StallWatch(session: context.session, path: context.rawPath, answered: now)
             stalls.add(watch)
             plan.stallObserver = watch

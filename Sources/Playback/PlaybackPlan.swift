@@ -21,10 +21,16 @@ public struct PlaybackPlan: Sendable {
     public var headOffsetMs: Double
     /// The body, step by step, as timed playback sends it (one write per frame).
     public var steps: [PlaybackStep] {
-        get { slicedSteps }
-        set { (slicedSteps, coalescedSteps, slicePositions) = PlaybackPlan.coalesce(newValue) }
+        get { slicesStale ? resliced() : slicedSteps }
+        set {
+            (slicedSteps, coalescedSteps, slicePositions) = PlaybackPlan.coalesce(newValue)
+            slicesStale = false
+        }
     }
     private var slicedSteps: [PlaybackStep] = []
+    /// Set by `editBytes`: `slicedSteps` still point at the buffers before the edit, so `steps`
+    /// slices the edited ones when asked (a `--speed 0` answer never asks).
+    private var slicesStale = false
     /// The same body for `--speed 0`: each run of byte steps joined into one buffer (one write, one
     /// chunk). `steps` holds slices of these buffers, so the bytes are stored once.
     public private(set) var coalescedSteps: [PlaybackStep] = []
@@ -52,29 +58,32 @@ public struct PlaybackPlan: Sendable {
     }
 
     /// Rewrites bytes of the body in place, keeping every length: `edit` gets each joined byte
-    /// step of `coalescedSteps` (its index and buffer), and `steps` are re-pointed at slices of the
-    /// edited buffers, so both forms stay one copy of the bytes. A buffer `edit` leaves alone is
-    /// not copied.
+    /// step of `coalescedSteps` (its index and buffer); `steps` then slice the edited buffers, so
+    /// both forms stay one copy of the bytes. A buffer `edit` leaves alone is not copied.
     public mutating func editBytes(_ edit: (_ joinedIndex: Int, _ buffer: inout ByteBuffer) -> Void) {
-        var joined = coalescedSteps
-        for index in joined.indices {
-            guard case .bytes(var buffer, let offset) = joined[index] else { continue }
+        for index in coalescedSteps.indices {
+            guard case .bytes(var buffer, let offset) = coalescedSteps[index] else { continue }
+            coalescedSteps[index] = .pause(ms: 0)
             edit(index, &buffer)
-            joined[index] = .bytes(buffer, offsetMs: offset)
+            coalescedSteps[index] = .bytes(buffer, offsetMs: offset)
         }
+        slicesStale = true
+    }
+
+    /// `slicedSteps` re-pointed at slices of the current `coalescedSteps`.
+    private func resliced() -> [PlaybackStep] {
         var sliced = slicedSteps
         var byteStep = 0
         for index in sliced.indices {
             guard case .bytes(let old, let offset) = sliced[index], byteStep < slicePositions.count else { continue }
             let position = slicePositions[byteStep]
             byteStep += 1
-            guard case .bytes(let whole, _) = joined[position.joined],
+            guard case .bytes(let whole, _) = coalescedSteps[position.joined],
                 let slice = whole.getSlice(at: whole.readerIndex + position.start, length: old.readableBytes)
             else { continue }
             sliced[index] = .bytes(slice, offsetMs: offset)
         }
-        coalescedSteps = joined
-        slicedSteps = sliced
+        return sliced
     }
 
     /// Joins each run of consecutive byte steps into one buffer, and returns the steps re-pointed
@@ -124,10 +133,16 @@ public struct PlaybackPlan: Sendable {
         return (sliced, joined, positions)
     }
 
+    /// Whether the body ends in a stall that lasts until the client gives up.
+    public var endsInEndlessStall: Bool {
+        if case .fault(.stallForever) = coalescedSteps.last { return true }
+        return false
+    }
+
     /// The `Content-Length` announced: the declared length, else the total of the byte steps.
     public var contentLength: Int {
         if let declaredLength { return declaredLength }
-        return steps.reduce(0) { total, step in
+        return coalescedSteps.reduce(0) { total, step in
             if case .bytes(let buffer, _) = step { return total + buffer.readableBytes }
             return total
         }

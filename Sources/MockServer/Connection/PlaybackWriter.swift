@@ -19,6 +19,8 @@ final class PlaybackWriter {
     static let resetDrainDelay = TimeAmount.milliseconds(50)
 
     private let plan: PlaybackPlan
+    /// The body as this writer sends it: frame by frame when timed, joined at `--speed 0`.
+    private let body: [PlaybackStep]
     private let speed: Double
     private let start: NIODeadline
     private let ending: Ending
@@ -51,6 +53,7 @@ final class PlaybackWriter {
         onComplete: @escaping (PlaybackWriter) -> Void
     ) {
         self.plan = plan
+        body = speed > 0 ? plan.steps : plan.coalescedSteps
         self.speed = speed
         self.start = start
         let streamsToClose = version.major == 1 && version.minor == 0 && plan.framing == .chunked
@@ -80,7 +83,7 @@ final class PlaybackWriter {
             state = .sendingBody(next: 0)
         }
         guard case .sendingBody(var next) = state else { return }
-        let steps = speed > 0 ? plan.steps : plan.coalescedSteps
+        let steps = body
         while next < steps.count {
             switch steps[next] {
             case .bytes(let buffer, let offset):

@@ -43,10 +43,13 @@ public struct AnswerIdentity: Sendable, Equatable {
         return Int(min(max(seconds, 1_000_000_000), 9_999_999_999))
     }
 
-    static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789")
+    static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789".utf8)
 
     /// `count` characters from `[A-Za-z0-9]`.
     public static func alphanumerics(_ count: Int, using random: inout some RandomNumberGenerator) -> String {
-        String((0..<count).map { _ in alphabet[Int(random.next() % UInt64(alphabet.count))] })
+        String(unsafeUninitializedCapacity: max(0, count)) { bytes in
+            for index in bytes.indices { bytes[index] = alphabet[Int(random.next() % UInt64(alphabet.count))] }
+            return bytes.count
+        }
     }
 }

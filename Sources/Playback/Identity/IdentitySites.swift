@@ -6,7 +6,8 @@ import NIOCore
 public struct IdentitySites: Sendable {
     /// The identity the plan was rendered with.
     public let template: AnswerIdentity
-    private let sites: [Site]
+    /// Where the values sit, by the joined step that holds them.
+    private let sitesByStep: [Int: [Site]]
     private let generationHeaders: [Int]
 
     private enum Kind: Sendable {
@@ -68,36 +69,39 @@ public struct IdentitySites: Sendable {
                 }
             }
         }
-        self.sites = sites
+        sitesByStep = Dictionary(grouping: sites, by: \.step)
         generationHeaders = plan.headers.indices.filter { plan.headers[$0].1 == template.generationID }
     }
 
     /// Whether the plan carries any of the template's values.
-    public var isEmpty: Bool { sites.isEmpty && generationHeaders.isEmpty }
+    public var isEmpty: Bool { sitesByStep.isEmpty && generationHeaders.isEmpty }
 
     /// `plan` (the plan these sites were found in) with `identity` written over the template's values.
     public func stamp(_ identity: AnswerIdentity, on plan: PlaybackPlan) -> PlaybackPlan {
         guard !isEmpty else { return plan }
         var plan = plan
         for index in generationHeaders { plan.headers[index].1 = identity.generationID }
-        guard !sites.isEmpty else { return plan }
+        guard !sitesByStep.isEmpty else { return plan }
         let generationID = Array(identity.generationID.utf8)
         let suffix = Array(String(identity.generationTail.suffix(Self.suffixLength)).lowercased().utf8)
         let created = Array(String(identity.created).utf8)
         let toolTails = identity.toolCallTails.map { Array($0.utf8) }
-        var next = 0
         plan.editBytes { joinedIndex, buffer in
-            while next < sites.count && sites[next].step < joinedIndex { next += 1 }
-            while next < sites.count && sites[next].step == joinedIndex {
-                let site = sites[next]
-                next += 1
-                switch site.kind {
-                case .generationID: buffer.setBytes(generationID, at: buffer.readerIndex + site.offset)
-                case .lowercasedSuffix: buffer.setBytes(suffix, at: buffer.readerIndex + site.offset)
-                case .created: buffer.setBytes(created, at: buffer.readerIndex + site.offset)
-                case .toolCallTail(let call) where call < toolTails.count:
-                    buffer.setBytes(toolTails[call], at: buffer.readerIndex + site.offset)
-                case .toolCallTail: break
+            guard let group = sitesByStep[joinedIndex] else { return }
+            buffer.withUnsafeMutableReadableBytes { bytes in
+                for site in group {
+                    let value: [UInt8]
+                    switch site.kind {
+                    case .generationID: value = generationID
+                    case .lowercasedSuffix: value = suffix
+                    case .created: value = created
+                    case .toolCallTail(let call):
+                        guard call < toolTails.count else { continue }
+                        value = toolTails[call]
+                    }
+                    guard site.offset + value.count <= bytes.count else { continue }
+                    UnsafeMutableRawBufferPointer(rebasing: bytes[site.offset..<(site.offset + value.count)])
+                        .copyBytes(from: value)
                 }
             }
         }
