@@ -63,16 +63,4 @@ enum JSONType: String, Sendable, CaseIterable {
             return false
         }
     }
-
-    /// The name of `value`'s JSON type, as messages give it.
-    static func name(of value: JSONValue) -> String {
-        switch value {
-        case .null: return "null"
-        case .bool: return "boolean"
-        case .number: return "number"
-        case .string: return "string"
-        case .array: return "array"
-        case .object: return "object"
-        }
-    }
 }

@@ -112,7 +112,7 @@ enum SchemaValidator {
     private static func typeViolation(_ value: JSONValue, expected: Set<JSONType>, _ path: JSONPath) -> Violation {
         let names = JSONType.allCases.filter(expected.contains).map(\.rawValue)
         let wanted = names.isEmpty ? "is not allowed" : "must be \(listed(names))"
-        return Violation(path: path.description, rule: "type", message: "\(wanted) (got \(JSONType.name(of: value)))")
+        return Violation(path: path.description, rule: "type", message: "\(wanted) (got \(value.kindName))")
     }
 
     /// `value` as JSON, cut to 40 characters for messages.
