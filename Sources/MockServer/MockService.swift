@@ -200,8 +200,10 @@ public final class MockService: Sendable {
     }
 
     /// What `incoming` breaks of OpenRouter's request rules, when it is a POST to an inference
-    /// endpoint with a JSON object body and validation is on.
+    /// endpoint with a JSON object body, validation is on, and the mock may answer it (record mode
+    /// forwards everything, so nothing would carry the result).
     private func violations(of incoming: IncomingRequest) -> [Violation] {
+        if case .record = mode { return [] }
         let path = APIPath.canonical(incoming.path)
         guard configuration.validation != .off, Endpoint.isInference(path), case .object = incoming.json else {
             return []
@@ -237,7 +239,7 @@ public final class MockService: Sendable {
         }
         let now = Date()
         if plan.endsInEndlessStall {
-            let watch = StallWatch(session: context.session, path: context.rawPath, answered: now)
+            let watch = StallWatch(session: context.session, answered: now)
             stalls.add(watch)
             plan.stallObserver = watch
         }

@@ -7,14 +7,12 @@ import Synchronization
 /// (closed the connection), for `stalled-stream-not-abandoned`.
 final class StallWatch: StallObserver {
     let session: String
-    let path: String
     /// When the request was answered (its journal entry's time).
     let answered: Date
     private let times = Mutex<(began: Date?, ended: Date?)>((nil, nil))
 
-    init(session: String, path: String, answered: Date) {
+    init(session: String, answered: Date) {
         self.session = session
-        self.path = path
         self.answered = answered
     }
 
