@@ -28,6 +28,7 @@ let package = Package(
             dependencies: [
                 "CassetteFormat",
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ]),
         .target(
             name: "Dialects",

@@ -11,6 +11,7 @@ public struct Redactor: Sendable {
 
     public static let defaultHeaders = ["authorization", "x-api-key", "cookie", "set-cookie", "proxy-authorization"]
     /// Key-shaped strings; each must start a word, so `task-scheduler-configuration` is left alone.
+    /// Matched on bytes by `KeyShapes` (these expressions say the same, for people).
     public static let defaultPatterns = [
         #"(?<![A-Za-z0-9_-])sk-or-v1-[A-Za-z0-9]{8,}"#, #"(?<![A-Za-z0-9_-])sk-ant-[A-Za-z0-9_-]{8,}"#,
         #"(?<![A-Za-z0-9_-])sk-[A-Za-z0-9_-]{16,}"#,
@@ -19,13 +20,15 @@ public struct Redactor: Sendable {
     let headers: Set<String>
     /// `headers` as bytes, for the byte-level pre-check.
     let headerBytes: [[UInt8]]
-    let patterns: [NSRegularExpression]
+    /// The patterns added to the defaults (`--redact-pattern`): only these go through Foundation's
+    /// regular expressions (and so ICU); the defaults are matched on bytes.
+    let extraPatterns: [NSRegularExpression]
 
     /// A redactor with the defaults plus `extraHeaders` and `extraPatterns` (regular expressions).
     public init(extraHeaders: [String] = [], extraPatterns: [String] = []) throws {
         headers = Set((Redactor.defaultHeaders + extraHeaders).map { $0.lowercased() })
         headerBytes = headers.sorted().map { Array($0.utf8) }
-        patterns = try (Redactor.defaultPatterns + extraPatterns).map { try NSRegularExpression(pattern: $0) }
+        self.extraPatterns = try extraPatterns.map { try NSRegularExpression(pattern: $0) }
     }
 
     /// The default redactor.
@@ -93,7 +96,7 @@ public struct Redactor: Sendable {
     /// A cheap pre-check: only bodies that hold `sk-`, or a quoted secret header name as a JSON key,
     /// or any text when extra patterns are configured, are worth a closer look.
     func mayNeedRedaction(_ bytes: [UInt8]) -> Bool {
-        if patterns.count > Redactor.defaultPatterns.count || Redactor.containsKeyPrefix(bytes) { return true }
+        if !extraPatterns.isEmpty || Redactor.containsKeyPrefix(bytes) { return true }
         return containsQuotedHeaderName(bytes)
     }
 
@@ -127,11 +130,13 @@ public struct Redactor: Sendable {
     func redact(_ chunks: [TimedChunk]) -> [TimedChunk] {
         let all = chunks.flatMap(\.bytes)
         guard mayNeedRedaction(all) else { return chunks }
-        let latin1 = String(String.UnicodeScalarView(all.map { Unicode.Scalar($0) }))
-        var matched: [Range<Int>] = []
-        for pattern in patterns {
-            for match in pattern.matches(in: latin1, range: NSRange(location: 0, length: all.count)) {
-                matched.append(match.range.location..<(match.range.location + match.range.length))
+        var matched = KeyShapes.matches(in: all)
+        if !extraPatterns.isEmpty {
+            let latin1 = String(String.UnicodeScalarView(all.map { Unicode.Scalar($0) }))
+            for pattern in extraPatterns {
+                for match in pattern.matches(in: latin1, range: NSRange(location: 0, length: all.count)) {
+                    matched.append(match.range.location..<(match.range.location + match.range.length))
+                }
             }
         }
         guard !matched.isEmpty else { return chunks }
@@ -169,14 +174,21 @@ public struct Redactor: Sendable {
 
     /// `text` with every key-shaped match replaced.
     public func redact(_ text: String) -> String {
-        guard patterns.count > Redactor.defaultPatterns.count || Redactor.containsKeyPrefix(text.utf8) else {
-            return text
-        }
-        var result = text
-        for pattern in patterns {
+        guard !extraPatterns.isEmpty || Redactor.containsKeyPrefix(text.utf8) else { return text }
+        var result = Redactor.replacingKeyShapes(in: text)
+        for pattern in extraPatterns {
             result = pattern.stringByReplacingMatches(
                 in: result, range: NSRange(result.startIndex..., in: result), withTemplate: Redactor.marker)
         }
         return result
+    }
+
+    /// `text` with each default key shape replaced by the marker.
+    static func replacingKeyShapes(in text: String) -> String {
+        var utf8 = Array(text.utf8)
+        let ranges = KeyShapes.matches(in: utf8)
+        guard !ranges.isEmpty else { return text }
+        for range in ranges.reversed() { utf8.replaceSubrange(range, with: marker.utf8) }
+        return String(decoding: utf8, as: UTF8.self)
     }
 }

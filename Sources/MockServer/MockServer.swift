@@ -3,7 +3,8 @@ import NIOCore
 import NIOHTTP1
 import NIOPosix
 
-/// A running mock server: SwiftNIO's HTTP/1.1 pipeline with one `HTTPConnectionHandler` per connection.
+/// A running mock server: per connection, NIO's HTTP/1.1 request decoder and one
+/// `HTTPConnectionHandler`, which writes answers as bytes (no response encoder).
 public final class MockServer: Sendable {
     public let service: MockService
     private let group: MultiThreadedEventLoopGroup
@@ -38,6 +39,7 @@ public final class MockServer: Sendable {
     {
         let configuration = service.configuration
         let group = given ?? MultiThreadedEventLoopGroup(numberOfThreads: max(1, configuration.threads))
+        let pacing = PacingWheels(group: group)
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(ChannelOptions.backlog, value: 4096)
             .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
@@ -57,9 +59,12 @@ public final class MockServer: Sendable {
                         return try channel.pipeline.syncOperations.addHandler(connectionGuard)
                     }
                     try channel.pipeline.syncOperations.addHandler(connectionGuard)
-                    try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
                     try channel.pipeline.syncOperations.addHandler(
-                        HTTPConnectionHandler(service: service, connectionGuard: connectionGuard))
+                        ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .dropBytes)))
+                    try channel.pipeline.syncOperations.addHandler(
+                        HTTPConnectionHandler(
+                            service: service, connectionGuard: connectionGuard,
+                            pacing: pacing.wheel(for: channel.eventLoop)))
                 }
             }
         do {

@@ -7,6 +7,8 @@ public struct CassetteCatalog: Sendable {
     public private(set) var files: [CassetteFile] = []
     public private(set) var entries: [CatalogEntry] = []
     private var index: [RequestKey: [Int]] = [:]
+    /// The first recording of each request key, for near-miss reports.
+    public private(set) var nearMisses = NearMissIndex()
 
     public init() {}
 
@@ -14,18 +16,14 @@ public struct CassetteCatalog: Sendable {
     public mutating func add(_ file: CassetteFile) {
         files.append(file)
         for (offset, interaction) in file.interactions.enumerated() {
-            let entry = CatalogEntry(cassette: file.path, number: offset + 1, interaction: interaction)
-            index[entry.key, default: []].append(entries.count)
-            entries.append(entry)
+            insert(CatalogEntry(cassette: file.path, number: offset + 1, interaction: interaction))
         }
     }
 
     /// Adds one interaction to `cassette` (its file entry is created if needed), after those already there.
     public mutating func append(_ interaction: Interaction, cassette: String) {
         let number = entries.filter { $0.cassette == cassette }.count + 1
-        let entry = CatalogEntry(cassette: cassette, number: number, interaction: interaction)
-        index[entry.key, default: []].append(entries.count)
-        entries.append(entry)
+        insert(CatalogEntry(cassette: cassette, number: number, interaction: interaction))
         if let position = files.firstIndex(where: { $0.path == cassette }) {
             files[position].interactions.append(interaction)
         } else {
@@ -34,6 +32,12 @@ public struct CassetteCatalog: Sendable {
                     path: cassette, header: CassetteHeader(created: "", tool: "mockrouter"), interactions: [interaction]
                 ))
         }
+    }
+
+    private mutating func insert(_ entry: CatalogEntry) {
+        if index[entry.key] == nil { nearMisses.add(entry.interaction.request, entry: entries.count) }
+        index[entry.key, default: []].append(entries.count)
+        entries.append(entry)
     }
 
     /// Positions in `entries` of the recordings for `key`, in answer order.

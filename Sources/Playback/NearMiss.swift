@@ -9,22 +9,26 @@ public struct NearMiss: Sendable {
     public let differences: [RequestDifference]
 
     /// The recordings closest to `request`, best first: same method and path before others,
-    /// then fewest differing fields.
+    /// then fewest differing fields. The catalog's index picks a few candidates by their
+    /// features; only those are compared field by field.
     public static func closest(to request: IncomingRequest, in catalog: CassetteCatalog, limit: Int = 3) -> [NearMiss] {
-        var seen = Set<RequestKey>()
-        let ranked = catalog.entries
-            .filter { seen.insert($0.key).inserted }
-            .map { entry -> (NearMiss, Int) in
-                let differences = RequestDifference.between(entry.interaction.request, request)
-                let structural = differences.contains { $0.field == "method" || $0.field == "path" } ? 1000 : 0
-                let miss = NearMiss(
-                    cassette: entry.cassette, number: entry.number, method: entry.interaction.request.method,
-                    path: entry.interaction.request.path, differences: differences)
-                return (miss, structural + differences.count)
-            }
-            .sorted { $0.1 < $1.1 }
-        return ranked.prefix(limit).map(\.0)
+        let candidates = catalog.nearMisses.candidates(for: request, limit: limit * candidatesPerMiss)
+        let ranked = candidates.map { position -> (NearMiss, Int) in
+            let entry = catalog.entries[position]
+            let differences = RequestDifference.between(entry.interaction.request, request)
+            let structural = differences.contains { $0.field == "method" || $0.field == "path" } ? 1000 : 0
+            let miss = NearMiss(
+                cassette: entry.cassette, number: entry.number, method: entry.interaction.request.method,
+                path: entry.interaction.request.path, differences: differences)
+            return (miss, structural + differences.count)
+        }
+        return ranked.enumerated().sorted { ($0.element.1, $0.offset) < ($1.element.1, $1.offset) }
+            .prefix(limit).map(\.element.0)
     }
+
+    /// How many candidates per reported miss are compared field by field: the index's count of
+    /// differing features only approximates the field-by-field count.
+    static let candidatesPerMiss = 8
 
     /// A one-line summary: `stream-text.cassette.jsonl.gz #1 (messages[0].content: recorded "…", received "…")`.
     public var summary: String {

@@ -5,6 +5,19 @@ import Playback
 /// of a session, each an HTTP error or a response to render in whatever dialect was asked for.
 public struct Scenario: Sendable {
     public let name: String
+
+    /// Whether `name` is a scenario name: `[a-z0-9][a-z0-9._-]*` (checked on bytes: it names a
+    /// URL path segment).
+    public static func isValidName(_ name: String) -> Bool {
+        guard let first = name.utf8.first, isLowerAlphanumeric(first) else { return false }
+        return name.utf8.allSatisfy {
+            isLowerAlphanumeric($0) || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: "-")
+        }
+    }
+
+    private static func isLowerAlphanumeric(_ byte: UInt8) -> Bool {
+        (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
+    }
     public let description: String?
     /// The `model` responses report; `nil` echoes the request's model.
     public let model: String?

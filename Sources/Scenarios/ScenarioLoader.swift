@@ -42,7 +42,7 @@ public enum ScenarioLoader {
         let fields = try root.mapping(allowed: topLevelKeys)
         let nameNode = try fields.required("name")
         let name = try nameNode.string()
-        guard name.range(of: "^[a-z0-9][a-z0-9._-]*$", options: .regularExpression) != nil else {
+        guard Scenario.isValidName(name) else {
             throw nameNode.failure(
                 "\"\(name)\" is not a valid scenario name: use lowercase letters, digits, '.', '_' and '-'")
         }

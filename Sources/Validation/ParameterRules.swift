@@ -62,8 +62,15 @@ enum ParameterRule: Sendable {
         ]
     }
 
-    /// What `body` breaks of this rule; `schema` is the endpoint's, for listed values.
-    func check(_ body: JSONValue, schema: Schema) -> [Violation] {
+    /// The path whose listed values this rule checks against, when it is a `listedValue` rule.
+    var listedPath: [String]? {
+        if case .listedValue(let path) = self { return path }
+        return nil
+    }
+
+    /// What `body` breaks of this rule; `listed` is what the endpoint's schema lists at
+    /// `listedPath` (found once, when the validator is made).
+    func check(_ body: JSONValue, listed: [String]?) -> [Violation] {
         switch self {
         case .range(let path, let minimum, let maximum):
             guard let (value, at) = ParameterRule.value(at: path, in: body), let number = value.doubleValue else {
@@ -78,7 +85,7 @@ enum ParameterRule: Sendable {
             return []
         case .listedValue(let path):
             guard let (value, at) = ParameterRule.value(at: path, in: body), let text = value.stringValue,
-                let listed = ParameterRule.listedValues(at: path, in: schema), !listed.contains(text)
+                let listed, !listed.contains(text)
             else { return [] }
             return [
                 Violation(

@@ -11,6 +11,8 @@ public struct RequestValidator: Sendable {
     public static let endpoints = ["chat/completions", "completions", "responses", "messages", "embeddings"]
 
     private let schemas: [String: Schema]
+    /// Each endpoint's parameter rules, with the values its schema lists for a `listedValue` rule.
+    private let rules: [String: [(rule: ParameterRule, listed: [String]?)]]
 
     /// The validator of the embedded schemas, compiled on first use.
     public static let openRouter: RequestValidator = {
@@ -26,6 +28,14 @@ public struct RequestValidator: Sendable {
         var schemas: [String: Schema] = [:]
         for (endpoint, schema) in document.objectValue ?? [] { schemas[endpoint] = try SchemaCompiler.compile(schema) }
         self.schemas = schemas
+        var rules: [String: [(rule: ParameterRule, listed: [String]?)]] = [:]
+        for (endpoint, endpointRules) in ParameterRule.byEndpoint {
+            let schema = schemas[endpoint] ?? .anything
+            rules[endpoint] = endpointRules.map { rule in
+                (rule, rule.listedPath.flatMap { ParameterRule.listedValues(at: $0, in: schema) })
+            }
+        }
+        self.rules = rules
     }
 
     /// What is wrong with `body` as a request to `endpoint`, at most `Limits.maxReportedViolations`,
@@ -34,7 +44,7 @@ public struct RequestValidator: Sendable {
         guard Self.endpoints.contains(endpoint) else { return [] }
         let schema = schemas[endpoint] ?? .anything
         var found = SchemaValidator.violations(of: body, against: schema)
-        for rule in ParameterRule.byEndpoint[endpoint] ?? [] { found += rule.check(body, schema: schema) }
+        for (rule, listed) in rules[endpoint] ?? [] { found += rule.check(body, listed: listed) }
         found += ConversationRules.violations(endpoint: endpoint, body: body)
         var seen = Set<String>()
         return Array(

@@ -9,11 +9,16 @@ enum SchemaValidator {
         -> [Violation]
     {
         var found: [Violation] = []
-        check(value, schema, path, &found)
+        var path = path
+        check(value, schema, &path, &found)
         return found
     }
 
-    private static func check(_ value: JSONValue, _ schema: Schema, _ path: JSONPath, _ found: inout [Violation]) {
+    /// `path` is where `value` sits; the walk pushes each step onto it and pops it after, so a
+    /// path is written out as text only for a violation.
+    private static func check(
+        _ value: JSONValue, _ schema: Schema, _ path: inout JSONPath, _ found: inout [Violation]
+    ) {
         if let types = schema.types, !types.contains(where: { $0.admits(value) }) {
             found.append(typeViolation(value, expected: types, path))
             return
@@ -41,21 +46,24 @@ enum SchemaValidator {
                     Violation(path: path.appending(name).description, rule: "required", message: "is required"))
             }
             for (name, member) in pairs {
-                if let property = schema.properties[name] {
-                    check(member, property, path.appending(name), &found)
-                } else if let additional = schema.additionalProperties {
-                    check(member, additional, path.appending(name), &found)
-                }
+                guard let property = schema.properties[name] ?? schema.additionalProperties else { continue }
+                path.push(.name(name))
+                check(member, property, &path, &found)
+                path.pop()
             }
         case .array(let elements):
             if let items = schema.items {
-                for (index, element) in elements.enumerated() { check(element, items, path.appending(index), &found) }
+                for (index, element) in elements.enumerated() {
+                    path.push(.index(index))
+                    check(element, items, &path, &found)
+                    path.pop()
+                }
             }
         default:
             break
         }
         if let discriminator = schema.discriminator, case .object = value {
-            checkTagged(value, discriminator, path, &found)
+            checkTagged(value, discriminator, &path, &found)
         } else if !schema.oneOf.isEmpty {
             checkAlternatives(value, schema.oneOf, path, &found)
         }
@@ -64,22 +72,23 @@ enum SchemaValidator {
 
     /// A tagged union: the branch the tag names, or a violation naming the tags there are.
     private static func checkTagged(
-        _ value: JSONValue, _ discriminator: Schema.Discriminator, _ path: JSONPath, _ found: inout [Violation]
+        _ value: JSONValue, _ discriminator: Schema.Discriminator, _ path: inout JSONPath, _ found: inout [Violation]
     ) {
-        let tagPath = path.appending(discriminator.property)
         guard let tagValue = value[discriminator.property] else {
-            found.append(Violation(path: tagPath.description, rule: "required", message: "is required"))
+            found.append(
+                Violation(
+                    path: path.appending(discriminator.property).description, rule: "required", message: "is required"))
             return
         }
         guard let tag = tagValue.stringValue, let branch = discriminator.branches[tag] else {
             let tags = discriminator.branches.keys.sorted().map { "\"\($0)\"" }.joined(separator: ", ")
             found.append(
                 Violation(
-                    path: tagPath.description, rule: "discriminator",
+                    path: path.appending(discriminator.property).description, rule: "discriminator",
                     message: "must be one of \(tags) (got \(shortened(tagValue)))"))
             return
         }
-        check(value, branch, path, &found)
+        check(value, branch, &path, &found)
     }
 
     /// `anyOf` (and `oneOf` without a tag): fine when one branch holds. Otherwise, when every
@@ -94,13 +103,14 @@ enum SchemaValidator {
             if attempt.isEmpty { return }
             attempts.append(attempt)
         }
-        let wrongType = attempts.allSatisfy { $0.count == 1 && $0[0].rule == "type" && $0[0].path == path.description }
+        let here = path.description
+        let wrongType = attempts.allSatisfy { $0.count == 1 && $0[0].rule == "type" && $0[0].path == here }
         if wrongType {
             let expected = Set(branches.flatMap { $0.types ?? [] })
             found.append(typeViolation(value, expected: expected, path))
             return
         }
-        let candidates = attempts.filter { !($0.count == 1 && $0[0].rule == "type" && $0[0].path == path.description) }
+        let candidates = attempts.filter { !($0.count == 1 && $0[0].rule == "type" && $0[0].path == here) }
         let best = candidates.min { a, b in
             let depthA = JSONPath.depth(of: a[0].path)
             let depthB = JSONPath.depth(of: b[0].path)

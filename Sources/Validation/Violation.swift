@@ -24,19 +24,51 @@ public struct Violation: Sendable, Equatable, CustomStringConvertible {
 
 /// A JSON path under construction: `$`, then `.name` or `[index]` steps.
 struct JSONPath: Sendable, CustomStringConvertible {
-    private(set) var description = "$"
+    enum Component: Sendable {
+        case name(String)
+        case index(Int)
+    }
+
+    /// The steps from the root; written out as text only when a violation is reported.
+    private(set) var components: [Component] = []
+
+    /// `$`, then `.name` (or `["name"]` when it is not a plain identifier) and `[index]` per step.
+    var description: String {
+        var text = "$"
+        for component in components {
+            switch component {
+            case .name(let name) where name.utf8.allSatisfy(Self.isPlain): text += ".\(name)"
+            case .name(let name): text += "[\"\(name)\"]"
+            case .index(let index): text += "[\(index)]"
+            }
+        }
+        return text
+    }
+
+    private static func isPlain(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+            UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "_"):
+            true
+        default: false
+        }
+    }
 
     func appending(_ name: String) -> JSONPath {
         var path = self
-        path.description += name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) ? ".\(name)" : "[\"\(name)\"]"
+        path.components.append(.name(name))
         return path
     }
 
     func appending(_ index: Int) -> JSONPath {
         var path = self
-        path.description += "[\(index)]"
+        path.components.append(.index(index))
         return path
     }
+
+    /// Steps down into `component`; the validator's walk pushes and pops instead of copying.
+    mutating func push(_ component: Component) { components.append(component) }
+    mutating func pop() { components.removeLast() }
 
     /// How many steps deep `path` (written as text) goes.
     static func depth(of path: String) -> Int { path.count(where: { $0 == "." || $0 == "[" }) }

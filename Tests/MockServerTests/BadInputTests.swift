@@ -129,4 +129,29 @@ struct BadInputTests {
             #expect(body["error"]?["type"]?.stringValue == "invalid_request_error")
         }
     }
+
+    @Test(
+        "a request HTTP cannot parse gets 400 in OpenRouter's shape and the connection closes; the server keeps serving",
+        arguments: [
+            "NOT HTTP AT ALL\r\n\r\n", "GET / HTTP/1.1\r\nHost x\r\n\r\n",
+            "POST /api/v1/chat/completions HTTP/1.1\r\nContent-Length: banana\r\n\r\n",
+        ])
+    func unparseable(_ request: String) async throws {
+        try await TestServer.with(replayIDs: .recorded) { server in
+            let client = try RawHTTPClient(port: server.port)
+            client.send(Array(request.utf8))
+            let response = try client.readResponse()
+            #expect(response.status == 400)
+            #expect(response.header("content-type") == "application/json")
+            #expect(response.header("connection") == "close")
+            let error = try #require(try json(response)["error"])
+            #expect(error["code"]?.intValue == 400)
+            #expect(
+                error["message"]?.stringValue?.hasPrefix("Bad request: the HTTP request could not be parsed") == true)
+            #expect(try client.isClosedByPeer())
+            let next = try RawHTTPClient(port: server.port)
+            next.send(method: "GET", path: "/api/v1/models")
+            #expect(try next.readResponse().status == 200)
+        }
+    }
 }

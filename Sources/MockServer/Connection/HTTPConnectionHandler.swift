@@ -4,12 +4,14 @@ import NIOPosix
 import Playback
 import Synchronization
 
-/// One HTTP/1.1 connection: collects each request (refusing bodies over the limit with 413),
-/// asks the service for a plan, and plays it with a `PlaybackWriter`. Keep-alive and pipelining
-/// come from NIO's server pipeline, which holds the next request until this response has ended.
-final class HTTPConnectionHandler: ChannelInboundHandler {
+/// One HTTP/1.1 connection, after NIO's request decoder: collects each request (refusing bodies
+/// over the limit with 413), asks the service for a plan, and plays it with a `PlaybackWriter`,
+/// which writes bytes straight to the socket. Pipelined requests wait here, in order, until the
+/// answer before them has ended; a request that cannot be parsed gets 400 and the connection closes.
+final class HTTPConnectionHandler: ChannelDuplexHandler {
     typealias InboundIn = HTTPServerRequestPart
-    typealias OutboundOut = HTTPServerResponsePart
+    typealias OutboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
 
     private enum State {
         case idle
@@ -34,13 +36,26 @@ final class HTTPConnectionHandler: ChannelInboundHandler {
     /// When the connection last became idle (opened, or an answer ended).
     private var idleSince = NIODeadline.now()
     private var clock: Scheduled<Void>?
+    /// Parts of requests that arrived while an answer was being prepared or sent; taken in order
+    /// once it has ended. While any wait, the connection reads no more.
+    private var waiting = CircularBuffer<HTTPServerRequestPart>()
+    /// A read was asked for while requests waited; it is passed on once they are taken.
+    private var readHeld = false
+    /// Set while waiting requests are being taken, so an answer that ends at once does not start
+    /// taking them a second time.
+    private var takingWaiting = false
+    private var context: ChannelHandlerContext?
 
-    init(service: MockService, connectionGuard: ConnectionGuard) {
+    private let pacing: PacingWheel
+
+    init(service: MockService, connectionGuard: ConnectionGuard, pacing: PacingWheel) {
         self.service = service
         self.connectionGuard = connectionGuard
+        self.pacing = pacing
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
         connectionGuard.onBytes = { [unowned self] in
             lastBytes = .now()
             requestStarted = true
@@ -49,6 +64,7 @@ final class HTTPConnectionHandler: ChannelInboundHandler {
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
+        self.context = nil
         clock?.cancel()
         connectionGuard.onBytes = {}
     }
@@ -77,15 +93,70 @@ final class HTTPConnectionHandler: ChannelInboundHandler {
         }
     }
 
-    /// The answer has ended and the connection waits for the next request.
+    /// The answer has ended and the connection takes the next request: one that waits, else the
+    /// next to arrive.
     private func becameIdle() {
         state = .idle
         idleSince = .now()
         requestStarted = false
+        guard !takingWaiting, let context else { return }
+        takingWaiting = true
+        while !isAnswering, let part = waiting.popFirst() {
+            handle(part, context)
+        }
+        takingWaiting = false
+        if waiting.isEmpty && readHeld {
+            readHeld = false
+            context.read()
+        }
+    }
+
+    /// Whether an answer is being prepared or sent, so a request that arrives now must wait.
+    private var isAnswering: Bool {
+        switch state {
+        case .preparing, .responding, .forwarding: true
+        case .idle, .receiving, .rejecting: false
+        }
+    }
+
+    func read(context: ChannelHandlerContext) {
+        if waiting.isEmpty {
+            context.read()
+        } else {
+            readHeld = true
+        }
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        switch unwrapInboundIn(data) {
+        let part = unwrapInboundIn(data)
+        if isAnswering || !waiting.isEmpty {
+            waiting.append(part)
+        } else {
+            handle(part, context)
+        }
+    }
+
+    /// A request the decoder could not parse: 400 in OpenRouter's error shape when no answer is
+    /// under way, and the connection closes (the bytes after it cannot be framed).
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        guard error is HTTPParserError else { return context.fireErrorCaught(error) }
+        waiting.removeAll()
+        switch state {
+        case .idle, .receiving:
+            state = .rejecting(answered: true, requestEnded: true)
+            let answer = ErrorResponse(
+                status: 400, message: "Bad request: the HTTP request could not be parsed (\(error))",
+                metadata: [("error_type", .string("bad_request"))])
+            context.writeAndFlush(wrapOutboundOut(answer.closingBytes)).assumeIsolated().whenComplete { _ in
+                context.close(promise: nil)
+            }
+        default:
+            context.close(promise: nil)
+        }
+    }
+
+    private func handle(_ part: HTTPServerRequestPart, _ context: ChannelHandlerContext) {
+        switch part {
         case .head(let head):
             let declared = head.headers.first(name: "content-length").flatMap(Int.init) ?? 0
             if declared > service.configuration.maxBodyBytes { return reject(context, head) }
@@ -126,6 +197,7 @@ final class HTTPConnectionHandler: ChannelInboundHandler {
         default: break
         }
         clock?.cancel()
+        waiting.removeAll()
         state = .idle
         context.fireChannelInactive()
     }
@@ -136,7 +208,7 @@ final class HTTPConnectionHandler: ChannelInboundHandler {
     ) {
         let writer = PlaybackWriter(
             plan: plan, speed: service.configuration.speed, start: start, ending: ending,
-            version: head.version
+            version: head.version, pacing: pacing
         ) { [self] finished in
             if case .responding(let current) = state, current === finished { becameIdle() }
         }
@@ -196,7 +268,7 @@ final class HTTPConnectionHandler: ChannelInboundHandler {
         let path = head.uri.split(separator: "?", maxSplits: 1).first.map(String.init) ?? head.uri
         error.anthropic = Endpoint.isAnthropic(APIPath.canonical(RoutedPath(path).apiPath))
         let writer = PlaybackWriter(
-            plan: error.plan, speed: 0, start: .now(), ending: .halfClose, version: head.version
+            plan: error.plan, speed: 0, start: .now(), ending: .halfClose, version: head.version, pacing: pacing
         ) { [self] _ in
             guard case .rejecting(_, let requestEnded) = state else { return }
             state = .rejecting(answered: true, requestEnded: requestEnded)

@@ -4,10 +4,11 @@ import NIOHTTP1
 import NIOPosix
 import Playback
 
-/// Plays one `PlaybackPlan` onto a connection: the head, then each byte step at its offset
-/// (scaled by speed; at speed 0 everything back to back with one flush), then the end of the
-/// body, or a fault. A stream is a cursor into a shared plan; nothing is copied or re-encoded.
-final class PlaybackWriter {
+/// Plays one `PlaybackPlan` onto a connection as bytes: the head, then each byte step at its
+/// offset (scaled by speed; at speed 0 everything back to back with one flush), then the end of
+/// the body, or a fault. An HTTP/1.1 keep-alive answer at speed 0 is the plan's prepared `wire`
+/// bytes, written whole when the plan is one run of bytes; nothing is copied or re-encoded.
+final class PlaybackWriter: PacedWriter {
     private enum State {
         case waitingForHead
         case sendingBody(next: Int)
@@ -25,14 +26,25 @@ final class PlaybackWriter {
     private let start: NIODeadline
     private let ending: Ending
     private let version: HTTPVersion
+    /// Whether the body goes out in chunks (a chunked plan to an HTTP/1.1 client).
+    private let chunked: Bool
+    /// Whether the plan's prepared head fits this answer (HTTP/1.1, kept alive).
+    private let preparedHead: Bool
     private let onComplete: (PlaybackWriter) -> Void
     /// Set when the connection went away; callbacks that fire later do nothing.
     private var cancelled = false
     private var state = State.waitingForHead
     private var lastWrite: EventLoopFuture<Void>?
+    /// The drain before a reset, when one is pending.
     private var scheduled: Scheduled<Void>?
+    /// Wakes this writer when its next step is due.
+    private let pacing: PacingWheel
+    /// The connection, held while the writer waits on the wheel.
+    private var pacedContext: ChannelHandlerContext?
     /// Time added by pauses so far; later offsets move by it.
     private var pauseShift = TimeAmount.zero
+    /// Timed frames due together, framed into one buffer and written as one.
+    private var batch: ByteBuffer?
 
     /// What happens to the connection once the response has ended.
     enum Ending {
@@ -50,15 +62,19 @@ final class PlaybackWriter {
     /// take the next request.
     init(
         plan: PlaybackPlan, speed: Double, start: NIODeadline, ending: Ending, version: HTTPVersion,
-        onComplete: @escaping (PlaybackWriter) -> Void
+        pacing: PacingWheel, onComplete: @escaping (PlaybackWriter) -> Void
     ) {
         self.plan = plan
+        self.pacing = pacing
         body = speed > 0 ? plan.steps : plan.coalescedSteps
         self.speed = speed
         self.start = start
-        let streamsToClose = version.major == 1 && version.minor == 0 && plan.framing == .chunked
+        let hasChunks = ResponseHead.hasChunks(version)
+        let streamsToClose = !hasChunks && plan.framing == .chunked
         self.ending = ending == .keepAlive && streamsToClose ? .close : ending
         self.version = version
+        chunked = hasChunks && plan.framing == .chunked && !ResponseHead.isBodyless(plan.status)
+        preparedHead = version == .http1_1 && self.ending == .keepAlive
         self.onComplete = onComplete
     }
 
@@ -68,18 +84,28 @@ final class PlaybackWriter {
         cancelled = true
         scheduled?.cancel()
         scheduled = nil
+        pacedContext = nil
         state = .finished
+    }
+
+    var isPaced: Bool { !cancelled && pacedContext != nil }
+
+    func wheelFired() {
+        guard let context = pacedContext else { return }
+        pacedContext = nil
+        advance(context)
     }
 
     /// Sends everything that is due, then schedules itself for the next step.
     func advance(_ context: ChannelHandlerContext) {
-        scheduled = nil
         let now = NIODeadline.now()
         if case .waitingForHead = state {
             if let due = deadline(plan.headOffsetMs), due > now { return schedule(at: due, context) }
-            let promise = context.eventLoop.makePromise(of: Void.self)
-            context.write(NIOAny(HTTPServerResponsePart.head(head)), promise: promise)
-            lastWrite = promise.futureResult
+            if preparedHead && speed == 0 && plan.isOneWrite {
+                state = .finished
+                return end(with: plan.wire, context)
+            }
+            write(head, context)
             state = .sendingBody(next: 0)
         }
         guard case .sendingBody(var next) = state else { return }
@@ -89,58 +115,87 @@ final class PlaybackWriter {
             case .bytes(let buffer, let offset):
                 if let due = deadline(offset), due > now {
                     state = .sendingBody(next: next)
-                    context.flush()
+                    flush(context)
                     return schedule(at: due, context)
                 }
-                if next + 1 < steps.count, case .fault = steps[next + 1] {
-                    let promise = context.eventLoop.makePromise(of: Void.self)
-                    context.write(NIOAny(HTTPServerResponsePart.body(.byteBuffer(buffer))), promise: promise)
-                    lastWrite = promise.futureResult
+                if speed == 0, let framed = plan.framedRun(next), chunked || plan.framing == .contentLength {
+                    write(framed, context)
+                } else if chunked {
+                    if batch == nil { batch = context.channel.allocator.buffer(capacity: buffer.readableBytes + 16) }
+                    ChunkFraming.append(buffer, to: &batch!)
                 } else {
-                    context.write(NIOAny(HTTPServerResponsePart.body(.byteBuffer(buffer))), promise: nil)
+                    write(buffer, context)
                 }
                 next += 1
             case .pause(let ms):
                 state = .sendingBody(next: next + 1)
-                context.flush()
+                flush(context)
                 let length = TimeAmount.nanoseconds(Saturating.nanoseconds(milliseconds: ms))
                 pauseShift = .nanoseconds(
                     min(pauseShift.nanoseconds + length.nanoseconds, Limits.maxScheduleNanoseconds))
                 return schedule(at: .now() + length, context)
             case .fault(let fault):
                 state = .finished
-                context.flush()
+                let promise = context.eventLoop.makePromise(of: Void.self)
+                write(context.channel.allocator.buffer(capacity: 0), context, promise: promise)
+                lastWrite = promise.futureResult
+                flush(context)
                 return execute(fault, context)
             }
         }
         state = .finished
-        let ending = self.ending
+        end(with: chunked ? plan.terminator : nil, context)
+    }
+
+    /// Writes the last bytes of the answer (if any) with everything batched, flushes, and ends the
+    /// response as `ending` says.
+    private func end(with last: ByteBuffer?, _ context: ChannelHandlerContext) {
+        if let last { write(last, context) }
         let onComplete = self.onComplete
-        context.writeAndFlush(NIOAny(HTTPServerResponsePart.end(nil))).assumeIsolated().whenComplete { [self] _ in
-            switch ending {
-            case .keepAlive: onComplete(self)
-            case .close: context.close(promise: nil)
-            case .halfClose:
+        switch ending {
+        case .keepAlive:
+            flush(context)
+            onComplete(self)
+        case .close, .halfClose:
+            let promise = context.eventLoop.makePromise(of: Void.self)
+            write(context.channel.allocator.buffer(capacity: 0), context, promise: promise)
+            flush(context)
+            let ending = self.ending
+            promise.futureResult.assumeIsolated().whenComplete { [self] _ in
+                if ending == .close { return context.close(promise: nil) }
                 context.close(mode: .output, promise: nil)
                 onComplete(self)
             }
         }
     }
 
-    private var head: HTTPResponseHead {
-        var headers = HTTPHeaders(plan.headers)
-        switch plan.framing {
-        case .contentLength: headers.add(name: "content-length", value: String(plan.contentLength))
-        case .chunked where version.major == 1 && version.minor >= 1:
-            headers.add(name: "transfer-encoding", value: "chunked")
-        case .chunked: break
+    /// Queues `bytes` behind the frames batched so far.
+    private func write(_ bytes: ByteBuffer, _ context: ChannelHandlerContext, promise: EventLoopPromise<Void>? = nil) {
+        if let batched = batch {
+            batch = nil
+            context.write(NIOAny(batched), promise: nil)
         }
-        if ending != .keepAlive {
-            headers.add(name: "connection", value: "close")
-        } else if version.major == 1 && version.minor == 0 {
-            headers.add(name: "connection", value: "keep-alive")
+        context.write(NIOAny(bytes), promise: promise)
+    }
+
+    private func flush(_ context: ChannelHandlerContext) {
+        if let batched = batch {
+            batch = nil
+            context.write(NIOAny(batched), promise: nil)
         }
-        return HTTPResponseHead(version: version, status: HTTPResponseStatus(statusCode: plan.status), headers: headers)
+        context.flush()
+    }
+
+    /// The head for this answer: the plan's prepared one when it fits, else encoded for the
+    /// client's version and the connection's ending.
+    private var head: ByteBuffer {
+        if preparedHead { return plan.wire.getSlice(at: 0, length: plan.headLength) ?? ByteBuffer() }
+        let connection: String? =
+            ending != .keepAlive ? "close" : (version.major == 1 && version.minor == 0 ? "keep-alive" : nil)
+        return ResponseHead.encode(
+            status: plan.status, headers: plan.headers, framing: plan.framing, contentLength: plan.contentLength,
+            version: version, connection: connection
+        ).bytes
     }
 
     private func deadline(_ offsetMs: Double) -> NIODeadline? {
@@ -149,7 +204,8 @@ final class PlaybackWriter {
     }
 
     private func schedule(at deadline: NIODeadline, _ context: ChannelHandlerContext) {
-        scheduled = context.eventLoop.assumeIsolated().scheduleTask(deadline: deadline) { [self] in advance(context) }
+        pacedContext = context
+        pacing.wake(self, at: deadline)
     }
 
     /// Carries out a fault once the bytes before it have reached the kernel.

@@ -13,6 +13,8 @@ public final class ResponseSink: Sendable {
     private let keepAlive: Bool
     private let gone = Atomic<Bool>(false)
     private let finished = Atomic<Bool>(false)
+    /// Whether the body goes out in chunks, decided by `sendHead`.
+    private let chunked = Atomic<Bool>(false)
     private let recorded: @Sendable (Interaction?) -> Void
 
     init(
@@ -40,28 +42,30 @@ public final class ResponseSink: Sendable {
     func markGone() { gone.store(true, ordering: .releasing) }
 
     /// Sends the status and headers. Framing headers in `headers` are ignored: the body is sent
-    /// with `Content-Length` when `contentLength` is given, else chunked.
+    /// with `Content-Length` when `contentLength` is given, else chunked (HTTP/1.1) or until the
+    /// connection closes (HTTP/1.0).
     public func sendHead(status: Int, headers: [(String, String)], contentLength: Int?) -> EventLoopFuture<Void> {
-        var fields = HTTPHeaders(headers.filter { !PlaybackPlan.isFramingHeader($0.0) })
-        if let contentLength {
-            fields.add(name: "content-length", value: String(contentLength))
-        } else if version.minor >= 1 {
-            fields.add(name: "transfer-encoding", value: "chunked")
-        }
-        if !keepAlive || (contentLength == nil && version.minor == 0) { fields.add(name: "connection", value: "close") }
-        return channel.writeAndFlush(
-            HTTPServerResponsePart.head(
-                HTTPResponseHead(version: version, status: HTTPResponseStatus(statusCode: status), headers: fields)))
+        chunked.store(contentLength == nil && ResponseHead.hasChunks(version), ordering: .relaxed)
+        let closes = !keepAlive || (contentLength == nil && !ResponseHead.hasChunks(version))
+        let head = ResponseHead.encode(
+            status: status, headers: headers.filter { !PlaybackPlan.isFramingHeader($0.0) },
+            framing: contentLength == nil ? .chunked : .contentLength, contentLength: contentLength ?? 0,
+            version: version, connection: closes ? "close" : nil)
+        return channel.writeAndFlush(head.bytes)
     }
 
     /// Sends one body chunk; the future completes when it is handed to the kernel.
     public func sendBody(_ buffer: ByteBuffer) -> EventLoopFuture<Void> {
-        channel.writeAndFlush(HTTPServerResponsePart.body(.byteBuffer(buffer)))
+        guard chunked.load(ordering: .relaxed) else { return channel.writeAndFlush(buffer) }
+        var framed = channel.allocator.buffer(capacity: buffer.readableBytes + 16)
+        ChunkFraming.append(buffer, to: &framed)
+        return channel.writeAndFlush(framed)
     }
 
     /// Ends the body normally.
     public func end() -> EventLoopFuture<Void> {
-        channel.writeAndFlush(HTTPServerResponsePart.end(nil)).flatMap { [self] in
+        let last = chunked.load(ordering: .relaxed) ? ChunkFraming.terminator : channel.allocator.buffer(capacity: 0)
+        return channel.writeAndFlush(last).flatMap { [self] in
             finished.store(true, ordering: .releasing)
             guard !keepAlive || version.minor == 0 else { return channel.eventLoop.makeSucceededVoidFuture() }
             return channel.close()

@@ -76,34 +76,39 @@ public struct IdentitySites: Sendable {
     /// Whether the plan carries any of the template's values.
     public var isEmpty: Bool { sitesByStep.isEmpty && generationHeaders.isEmpty }
 
-    /// `plan` (the plan these sites were found in) with `identity` written over the template's values.
+    /// `plan` (the plan these sites were found in) with `identity` written over the template's
+    /// values: in its prepared wire bytes, with one copy of them.
     public func stamp(_ identity: AnswerIdentity, on plan: PlaybackPlan) -> PlaybackPlan {
         guard !isEmpty else { return plan }
         var plan = plan
-        for index in generationHeaders { plan.headers[index].1 = identity.generationID }
-        guard !sitesByStep.isEmpty else { return plan }
         let generationID = Array(identity.generationID.utf8)
         let suffix = Array(String(identity.generationTail.suffix(Self.suffixLength)).lowercased().utf8)
         let created = Array(String(identity.created).utf8)
         let toolTails = identity.toolCallTails.map { Array($0.utf8) }
-        plan.editBytes { joinedIndex, buffer in
-            guard let group = sitesByStep[joinedIndex] else { return }
-            buffer.withUnsafeMutableReadableBytes { bytes in
+        plan.editWire { bytes, runStart, valueStart in
+            func write(_ value: [UInt8], at offset: Int) {
+                guard offset >= 0, offset + value.count <= bytes.count else { return }
+                UnsafeMutableRawBufferPointer(rebasing: bytes[offset..<(offset + value.count)]).copyBytes(from: value)
+            }
+            for (step, group) in sitesByStep {
+                guard let base = runStart(step) else { continue }
                 for site in group {
-                    let value: [UInt8]
                     switch site.kind {
-                    case .generationID: value = generationID
-                    case .lowercasedSuffix: value = suffix
-                    case .created: value = created
-                    case .toolCallTail(let call):
-                        guard call < toolTails.count else { continue }
-                        value = toolTails[call]
+                    case .generationID: write(generationID, at: base + site.offset)
+                    case .lowercasedSuffix: write(suffix, at: base + site.offset)
+                    case .created: write(created, at: base + site.offset)
+                    case .toolCallTail(let call) where call < toolTails.count:
+                        write(toolTails[call], at: base + site.offset)
+                    case .toolCallTail: continue
                     }
-                    guard site.offset + value.count <= bytes.count else { continue }
-                    UnsafeMutableRawBufferPointer(rebasing: bytes[site.offset..<(site.offset + value.count)])
-                        .copyBytes(from: value)
                 }
             }
+            for index in generationHeaders {
+                if let start = valueStart(index) { write(generationID, at: start) }
+            }
+        }
+        for index in generationHeaders {
+            plan.setValueWrittenInPlace(header: index, to: identity.generationID)
         }
         return plan
     }

@@ -27,7 +27,7 @@ extension Scenario {
         func failure(_ key: String?, _ message: String) -> ScenarioLoadError {
             ScenarioLoadError(path: source, line: nil, key: key, message: message)
         }
-        guard name.range(of: "^[a-z0-9][a-z0-9._-]*$", options: .regularExpression) != nil else {
+        guard Scenario.isValidName(name) else {
             throw failure(
                 "name", "\"\(name)\" is not a valid scenario name: use lowercase letters, digits, '.', '_' and '-'")
         }
