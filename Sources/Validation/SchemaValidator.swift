@@ -8,10 +8,41 @@ enum SchemaValidator {
     static func violations(of value: JSONValue, against schema: Schema, at path: JSONPath = JSONPath())
         -> [Violation]
     {
+        guard !admits(value, schema) else { return [] }
         var found: [Violation] = []
         var path = path
         check(value, schema, &path, &found)
         return found
+    }
+
+    /// Whether `value` holds to `schema`: the same rules as `check`, answered without building a
+    /// violation (most requests are valid, and most union branches tried are not the one).
+    static func admits(_ value: JSONValue, _ schema: Schema) -> Bool {
+        if let types = schema.types, !types.contains(where: { $0.admits(value) }) { return false }
+        if let constant = schema.constant, constant != value { return false }
+        if let allowed = schema.allowed, !allowed.contains(value) { return false }
+        switch value {
+        case .object(let pairs):
+            for name in schema.required where !pairs.contains(where: { $0.0 == name }) { return false }
+            for (name, member) in pairs {
+                if let property = schema.properties[name] ?? schema.additionalProperties, !admits(member, property) {
+                    return false
+                }
+            }
+        case .array(let elements):
+            if let items = schema.items, !elements.allSatisfy({ admits($0, items) }) { return false }
+        default:
+            break
+        }
+        if let discriminator = schema.discriminator, case .object = value {
+            guard let tag = value[discriminator.property]?.stringValue, let branch = discriminator.branches[tag],
+                admits(value, branch)
+            else { return false }
+        } else if !schema.oneOf.isEmpty, !schema.oneOf.contains(where: { admits(value, $0) }) {
+            return false
+        }
+        if !schema.anyOf.isEmpty, !schema.anyOf.contains(where: { admits(value, $0) }) { return false }
+        return true
     }
 
     /// `path` is where `value` sits; the walk pushes each step onto it and pops it after, so a
@@ -97,6 +128,7 @@ enum SchemaValidator {
     private static func checkAlternatives(
         _ value: JSONValue, _ branches: [Schema], _ path: JSONPath, _ found: inout [Violation]
     ) {
+        if branches.contains(where: { admits(value, $0) }) { return }
         var attempts: [[Violation]] = []
         for branch in branches {
             let attempt = violations(of: value, against: branch, at: path)
