@@ -52,7 +52,8 @@ final class StreamReader: ChannelInboundHandler {
     let timing: StreamTiming
     let done: EventLoopPromise<Void>
     var sentAt = ContinuousClock.now
-    var tail: [UInt8] = []
+    /// Whether the last byte read ended a line (a frame ends at a blank line: two in a row).
+    var afterNewline = false
 
     init(request: [UInt8], timing: StreamTiming, done: EventLoopPromise<Void>) {
         self.request = request
@@ -77,10 +78,13 @@ final class StreamReader: ChannelInboundHandler {
         case .body(let buffer):
             let elapsed = sentAt.duration(to: .now)
             let ms = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
-            tail.append(contentsOf: buffer.readableBytesView)
-            while let end = tail.firstRange(of: [0x0A, 0x0A]) {
-                timing.arrivals.append(ms)
-                tail.removeSubrange(..<end.upperBound)
+            for byte in buffer.readableBytesView {
+                guard byte == 0x0A else {
+                    afterNewline = false
+                    continue
+                }
+                if afterNewline { timing.arrivals.append(ms) }
+                afterNewline.toggle()
             }
         case .end:
             timing.completed = true
