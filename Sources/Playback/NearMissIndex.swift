@@ -7,7 +7,7 @@ import CassetteFormat
 /// them all by the features that differ (integers only), and leaves the exact field-by-field
 /// comparison to the few best.
 public struct NearMissIndex: Sendable {
-    /// For each feature, the recordings (positions in the catalog's entries) that have it.
+    /// For each feature, the recordings that have it (positions in `filed`).
     private var postings: [Int: [Int32]] = [:]
     /// The recordings filed, with how many features each has.
     private var filed: [(entry: Int32, features: Int32, structural: (method: Int, path: Int))] = []
@@ -17,9 +17,9 @@ public struct NearMissIndex: Sendable {
     /// Files the recording at `entry` (the first with its request key).
     mutating func add(_ request: RecordedRequest, entry: Int) {
         let features = Self.features(of: request)
-        let position = Int32(clamping: entry)
-        for feature in features.all { postings[feature, default: []].append(position) }
-        filed.append((position, Int32(clamping: features.all.count), (features.method, features.path)))
+        let position = Int32(clamping: filed.count)
+        for feature in Set(features.all) { postings[feature, default: []].append(position) }
+        filed.append((Int32(clamping: entry), Int32(clamping: features.all.count), (features.method, features.path)))
     }
 
     /// The positions of at most `limit` recordings closest to `request`, best first: a different
@@ -27,15 +27,15 @@ public struct NearMissIndex: Sendable {
     func candidates(for request: IncomingRequest, limit: Int) -> [Int] {
         guard !filed.isEmpty else { return [] }
         let features = Self.features(of: request)
-        var shared: [Int32: Int32] = [:]
+        var shared = [Int32](repeating: 0, count: filed.count)
         for feature in Set(features.all) {
-            for entry in postings[feature] ?? [] { shared[entry, default: 0] += 1 }
+            for position in postings[feature] ?? [] { shared[Int(position)] += 1 }
         }
         let incoming = features.all.count
         var best: [(score: Int, entry: Int32)] = []
         best.reserveCapacity(limit + 1)
-        for recording in filed {
-            let common = Int(shared[recording.entry] ?? 0)
+        for (position, recording) in filed.enumerated() {
+            let common = Int(shared[position])
             var score = Int(recording.features) + incoming - 2 * common
             if recording.structural.method != features.method || recording.structural.path != features.path {
                 score += 1000

@@ -80,4 +80,40 @@ struct NearMissTests {
             #expect(try client.readResponse().status == 200)
         }
     }
+
+    @Test(
+        "among 5,000 recordings the index ranks, the report names the one the request differs from in one field, then others of its path"
+    )
+    func amongThousands() async throws {
+        func body(_ city: Int, temperature: Double = 0.2) -> String {
+            #"{"model":"openai/gpt-4.1","messages":[{"role":"system","content":"Be brief."},{"role":"user","content":"Weather in city \#(city)?"}],"temperature":\#(temperature)}"#
+        }
+        let interactions = (0..<5000).map { city in
+            Interaction(
+                request: RecordedRequest(
+                    method: "POST", path: city == 4999 ? "/api/v1/completions" : "/api/v1/chat/completions",
+                    body: .json(try! JSONParser.parse(body(city)))),
+                response: RecordedResponse(
+                    status: 200, headers: [HeaderField("content-type", "application/json")], body: .json(.object([]))))
+        }
+        try await TestServer.with(cassettes: [try TestServer.cassette(interactions)]) { server in
+            let client = try RawHTTPClient(port: server.port)
+            for city in [0, 1234, 4998] {
+                client.send(
+                    method: "POST", path: "/api/v1/chat/completions", body: Array(body(city, temperature: 0.9).utf8))
+                let response = try client.readResponse()
+                #expect(response.status == 404)
+                let misses = try json(response)["error"]?["metadata"]?["near_misses"]?.arrayValue ?? []
+                #expect(misses.count == 3)
+                #expect(misses.first?["interaction"]?.intValue == city + 1)
+                #expect(
+                    misses.first?["differences"]?.arrayValue?.compactMap { $0["field"]?.stringValue } == ["temperature"]
+                )
+                #expect(misses.dropFirst().allSatisfy { $0["path"]?.stringValue == "/api/v1/chat/completions" })
+            }
+            client.send(method: "POST", path: "/api/v1/completions", body: Array(body(4999, temperature: 0.9).utf8))
+            let other = try json(try client.readResponse())["error"]?["metadata"]?["near_misses"]?.arrayValue ?? []
+            #expect(other.first?["interaction"]?.intValue == 5000)
+        }
+    }
 }
