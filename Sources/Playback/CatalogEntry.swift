@@ -1,7 +1,7 @@
 import CassetteFormat
 
 /// One loaded interaction with its plan compiled at load time.
-public struct CatalogEntry: Sendable {
+public final class CatalogEntry: Sendable {
     /// The cassette file it came from.
     public let cassette: String
     /// Its 1-based number in that file.
