@@ -22,9 +22,10 @@ public struct CassetteCatalog: Sendable {
 
     /// Adds one interaction to `cassette` (its file entry is created if needed), after those already there.
     public mutating func append(_ interaction: Interaction, cassette: String) {
-        let number = entries.filter { $0.cassette == cassette }.count + 1
+        let position = files.firstIndex { $0.path == cassette }
+        let number = (position.map { files[$0].interactions.count } ?? 0) + 1
         insert(CatalogEntry(cassette: cassette, number: number, interaction: interaction))
-        if let position = files.firstIndex(where: { $0.path == cassette }) {
+        if let position {
             files[position].interactions.append(interaction)
         } else {
             files.append(

@@ -269,11 +269,17 @@ def test_hybrid_replays_what_matches_and_records_what_does_not(upstream, tmp_pat
         second = raw_request(hybrid.port, "POST", "/api/v1/chat/completions", new)
         assert second.body == first.body
         assert len(httpx.get(upstream.url + "/__admin/requests").json()["requests"]) == 1
+        another = chat("openai/gpt-4o-mini", "another hybrid question", stream=False)
+        assert raw_request(hybrid.port, "POST", "/api/v1/chat/completions", another).status == 200
+        assert raw_request(hybrid.port, "POST", "/api/v1/chat/completions", another).status == 200
         journal = httpx.get(hybrid.url + "/__admin/requests").json()["requests"]
-        assert [e["source"] for e in journal] == ["cassette", "upstream", "cassette"]
+        assert [e["source"] for e in journal] == ["cassette", "upstream", "cassette", "upstream", "cassette"]
+        # Each recording is numbered in the cassette it was appended to: the two replays name #1 and #2.
+        replays = [e["interaction"] for e in journal if e["source"] == "cassette"][1:]
+        assert [(Path(r["cassette"]).name, r["number"]) for r in replays] == [(cassette.name, 1), (cassette.name, 2)]
     finally:
         hybrid.stop()
-    assert len(cassette_lines(cassette)) == 2
+    assert len(cassette_lines(cassette)) == 3
 
 
 def test_a_request_body_with_spaces_is_recorded_as_json_and_replays(upstream, tmp_path):
