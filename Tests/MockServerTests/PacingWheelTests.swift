@@ -91,4 +91,28 @@ struct PacingWheelTests {
         let late = results.map { Double(($0.woken - $0.due).nanoseconds) / 1e6 }.max() ?? 0
         #expect(late < 100, "the latest wake came \(late) ms after its time")
     }
+
+    @Test("a writer gone during a pause beyond the wheel's turn is dropped within a turn, not kept until its time")
+    func goneWritersLeaveTheOverflow() throws {
+        final class Gone: PacedWriter {
+            var isPaced = true
+            func wheelFired() {}
+        }
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        defer { try? group.syncShutdownGracefully() }
+        let loop = group.next()
+        let wheel = try loop.submit { () -> PacingWheel in
+            let wheel = PacingWheel(eventLoop: loop)
+            let writers = (0..<100).map { _ in Gone() }
+            for writer in writers {
+                wheel.wake(writer, at: .now() + .hours(1))
+                writer.isPaced = false
+            }
+            return wheel
+        }.wait()
+        #expect(try loop.submit { wheel.pending }.wait() == 100)
+        let turn = TimeAmount.nanoseconds(PacingWheel.resolutionNanoseconds * Int64(PacingWheel.slotCount))
+        Thread.sleep(forTimeInterval: Double((turn + .milliseconds(300)).nanoseconds) / 1e9)
+        #expect(try loop.submit { wheel.pending }.wait() == 0)
+    }
 }

@@ -66,7 +66,8 @@ final class PacingWheel: @unchecked Sendable {
         }
         place(Entry(tick: tick, writer: writer))
         waiting += 1
-        arm(at: tick)
+        // No later than the next turn's start: there overflow entries are taken in or dropped.
+        arm(at: min(tick, cursor - cursor % Int64(Self.slotCount) + Int64(Self.slotCount)))
     }
 
     private func place(_ entry: Entry) {
@@ -82,7 +83,8 @@ final class PacingWheel: @unchecked Sendable {
     private func arm(at tick: Int64) {
         if let armed, armed.tick <= tick { return }
         armed?.task.cancel()
-        let deadline = NIODeadline.uptimeNanoseconds(UInt64(tick * Self.resolutionNanoseconds))
+        let (nanoseconds, overflowed) = tick.multipliedReportingOverflow(by: Self.resolutionNanoseconds)
+        let deadline = overflowed ? NIODeadline.distantFuture : .uptimeNanoseconds(UInt64(max(0, nanoseconds)))
         armed = (tick, eventLoop.assumeIsolated().scheduleTask(deadline: deadline) { [self] in fire() })
     }
 
@@ -108,23 +110,35 @@ final class PacingWheel: @unchecked Sendable {
         if waiting > 0, let next = nextTick() { arm(at: next) }
     }
 
-    /// Moves the overflow entries whose time falls in the turn now starting into their slots.
+    /// Moves the overflow entries whose time falls in the turn now starting into their slots, and
+    /// drops those of writers that no longer wait (their connection went away during a long pause),
+    /// so a client that keeps leaving long pauses does not make the list grow.
     private func takeOverflowIntoThisTurn() {
         guard !overflow.isEmpty else { return }
         let later = overflow
         overflow.removeAll(keepingCapacity: true)
-        for entry in later { place(entry) }
+        for entry in later {
+            if entry.writer.isPaced {
+                place(entry)
+            } else {
+                waiting -= 1
+            }
+        }
     }
 
-    /// The first slot in use from the cursor on, or the start of the next turn when only
-    /// overflow entries wait (their turn is taken in as the cursor passes it).
+    /// The first slot in use from the cursor on; when only overflow entries wait, the start of
+    /// the next turn (their turn is taken in, and the writers gone are dropped, as the cursor
+    /// passes a turn's start).
     private func nextTick() -> Int64? {
         for offset in 0..<Int64(Self.slotCount) where !slots[Self.index(cursor + offset)].isEmpty {
             return cursor + offset
         }
-        guard let earliest = overflow.map(\.tick).min() else { return nil }
-        return max(cursor, earliest - earliest % Int64(Self.slotCount))
+        guard !overflow.isEmpty else { return nil }
+        return cursor - cursor % Int64(Self.slotCount) + Int64(Self.slotCount)
     }
+
+    /// How many wakes are pending, those of writers gone included until they are dropped.
+    var pending: Int { waiting }
 }
 
 /// The wheels of a server's event loops, one each, made when the server starts.
